@@ -1,0 +1,38 @@
+# Two commands do all set-up on a fresh machine:
+#   make run    install, build the index on first start, open the chat app
+#   make test   install (and Debian's chromium for the browser tests), run every test
+PYTHON ?= python3.12
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test test-fast index bench chromium clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(BIN)/python app.py
+
+index: setup
+	$(BIN)/qa index build
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: setup chromium
+	$(BIN)/python -m pytest
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not model and not browser"
+
+bench: setup
+	$(BIN)/python bench/embedding_speed.py
+
+clean:
+	rm -rf $(VENV) index/build-* index/CURRENT index/.lock

@@ -1,0 +1,191 @@
+"""Compose an extractive answer from retrieved passages, every sentence cited.
+
+Sentences of the retrieved passages are scored against the question by
+meaning (cosine of the stored sentence vector and the question vector), by
+shared words (search keys, stopwords removed) and by whether they hold the
+kind of answer the question asks for (a date for "کی", a number for "چند",
+...). At most three sentences are taken, none twice. When even the best
+sentence is weak evidence, the answer says the articles do not hold it
+(``abstained``) and still lists the closest passages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from .store import LoadedIndex
+from .text import content_words, search_key
+from .types import Answer, Citation, Hit, Span
+
+MAX_SENTENCES = 3
+# Weights of the sentence score: meaning first; shared words and the
+# expected answer type break ties among sentences of similar meaning.
+OVERLAP_WEIGHT = 0.10
+CUE_WEIGHT = 0.02
+# A further sentence joins the answer only when it is nearly as good as the best.
+FOLLOW_MARGIN = 0.03
+# Evidence below this abstains, per question language: a question in another
+# language than the articles meets them at lower cosine. Derived by
+# bench/calibrate_abstention.py on the development questions
+# (../shared/eval/seed_questions.jsonl) plus the out-of-corpus questions in
+# bench/out_of_corpus.jsonl: midway between the strongest unanswerable and the
+# weakest answerable evidence of each language.
+ABSTAIN_BELOW = {"fa": 0.867, "en": 0.783}
+
+ABSTAIN_MESSAGE = {
+    "fa": "پاسخ این پرسش در مقاله‌ها نیامده است. نزدیک‌ترین بخش‌ها در زیر آمده‌اند، اما پاسخ را در بر ندارند.",
+    "en": "The articles do not contain an answer to this question. The closest passages are listed below; "
+          "they do not answer it.",
+}
+
+_CUE_QUESTIONS = {
+    "date": re.compile(r"\b(کی|چه زمانی|چه تاریخی|چه روزی|چه سالی|چه ماهی|در چه سال|when|what date|what year)\b"),
+    "number": re.compile(r"\b(چند|چقدر|چه تعداد|چه میزان|how many|how much)\b"),
+    "place": re.compile(r"\b(کجا|کجاست|در کدام شهر|کدام کشور|کدام شهر|where)\b"),
+    "person": re.compile(r"\b(چه کسی|چه کسانی|کیست|کی بود|چه شخصی|who|whom)\b"),
+}
+_MONTHS = "فروردین|اردیبهشت|خرداد|تیر|مرداد|شهریور|مهر|ابان|اذر|دی|بهمن|اسفند|ژانویه|فوریه|مارس|اوریل|مه|ژوین|ژوییه|اوت|سپتامبر|اکتبر|نوامبر|دسامبر"
+_CUE_ANSWERS = {
+    "date": re.compile(rf"\b(\d{{1,4}}|{_MONTHS}|شنبه|یکشنبه|دوشنبه|سهشنبه|چهارشنبه|پنجشنبه|جمعه|امروز|دیروز|سال|قرن|دهه)\b"),
+    "number": re.compile(r"\b(\d+|یک|دو|سه|چهار|پنج|شش|هفت|هشت|نه|ده|صد|هزار|میلیون|میلیارد|نیم|درصد)\b"),
+    "place": re.compile(r"\b(در|شهر|کشور|استان|پایتخت|مرکز|منطقه)\b"),
+    "person": re.compile(r"\b(اقای|خانم|دکتر|رییس|وزیر|سفیر|معاون|نخستوزیر|سخنگوی|مدیر|«)"),
+}
+
+
+def question_language(question: str) -> str:
+    """Return ``en`` for a question written mostly in Latin letters, else ``fa``."""
+    latin = sum(ch.isascii() and ch.isalpha() for ch in question)
+    other = sum(ch.isalpha() and not ch.isascii() for ch in question)
+    return "en" if latin > other else "fa"
+
+
+def question_cues(question: str) -> list[str]:
+    """Return the answer types a question asks for (``date``, ``number``, ...)."""
+    key = search_key(question)
+    return [cue for cue, pattern in _CUE_QUESTIONS.items() if pattern.search(key)]
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    """A candidate answer sentence."""
+
+    hit_rank: int
+    span: Span
+    text: str
+    similarity: float
+    overlap: float
+    cue: float
+
+    @property
+    def evidence(self) -> float:
+        """How well the sentence answers, without the answer-type cue."""
+        return self.similarity + OVERLAP_WEIGHT * self.overlap
+
+    @property
+    def score(self) -> float:
+        """Ranking score of the sentence."""
+        return self.evidence + CUE_WEIGHT * self.cue
+
+
+def score_sentences(question: str, query_vector: np.ndarray, hits: Sequence[Hit],
+                    index: LoadedIndex) -> list[ScoredSentence]:
+    """Score every sentence of the retrieved passages against the question.
+
+    Args:
+        question: The question as asked (the retrieval text for follow-ups).
+        query_vector: Its embedding.
+        hits: Retrieved passages, best first.
+        index: The index holding their sentence vectors.
+
+    Returns:
+        Candidates, best first.
+    """
+    question_words = set(content_words(question))
+    # Shared words count by their rarity: "ایران" and "روسیه" are in every
+    # passage of this corpus, "گردشگری" in one.
+    weights = index.inverse_document_frequency(sorted(question_words))
+    total_weight = sum(weights.values())
+    cues = question_cues(question)
+    scored: list[ScoredSentence] = []
+    for rank, hit in enumerate(hits):
+        article = index.articles[hit.chunk.doc_id]
+        spans = hit.chunk.sentences
+        if not spans:
+            continue
+        similarities = index.sentence_vectors_for(hit.chunk.doc_id, spans) @ query_vector
+        for span, similarity in zip(spans, similarities):
+            text = article.text[span.start:span.end]
+            words = set(content_words(text))
+            overlap = sum(weights[w] for w in question_words & words) / total_weight if total_weight else 0.0
+            key = search_key(text)
+            cue = 1.0 if cues and any(_CUE_ANSWERS[c].search(key) for c in cues) else 0.0
+            scored.append(ScoredSentence(rank, span, text, float(similarity), overlap, cue))
+    scored.sort(key=lambda s: -s.score)
+    return scored
+
+
+def _pick(scored: Sequence[ScoredSentence]) -> list[ScoredSentence]:
+    chosen: list[ScoredSentence] = []
+    seen_keys: set[str] = set()
+    for sentence in scored:
+        if len(chosen) == MAX_SENTENCES:
+            break
+        if chosen and sentence.score < chosen[0].score - FOLLOW_MARGIN:
+            break
+        key = search_key(sentence.text)
+        # The same sentence may sit in two passages or two articles.
+        if key in seen_keys:
+            continue
+        seen_keys.add(key)
+        chosen.append(sentence)
+    return chosen
+
+
+def _citation(n: int, hit: Hit, index: LoadedIndex, evidence: tuple[Span, ...]) -> Citation:
+    article = index.articles[hit.chunk.doc_id]
+    return Citation(
+        n=n, doc_id=article.doc_id, path=article.path, title=article.title, source=article.source,
+        date=article.date, chunk_id=hit.chunk.chunk_id, text=hit.chunk.text, start=hit.chunk.start,
+        end=hit.chunk.end, score=round(float(hit.score), 6), evidence=evidence,
+    )
+
+
+def compose_answer(question: str, query_vector: np.ndarray, hits: Sequence[Hit], index: LoadedIndex,
+                   scoring_question: str | None = None) -> Answer:
+    """Compose the answer to ``question`` from ``hits``.
+
+    Args:
+        question: The question as the user asked it.
+        query_vector: Embedding of the retrieval text.
+        hits: Retrieved passages, best first.
+        index: The loaded index.
+        scoring_question: Text to score sentences against (the retrieval
+            text, which includes the earlier question for a follow-up).
+
+    Returns:
+        The answer: up to three cited sentences, or an abstention listing the
+        closest passages.
+    """
+    scored = score_sentences(scoring_question or question, query_vector, hits, index)
+    if not scored or scored[0].evidence < ABSTAIN_BELOW[question_language(question)]:
+        citations = tuple(_citation(n, hit, index, ()) for n, hit in enumerate(hits[:3], start=1))
+        return Answer(question, ABSTAIN_MESSAGE[question_language(question)], True, citations,
+                      scoring_question or question)
+    chosen = _pick(scored)
+    numbers: dict[int, int] = {}
+    evidence: dict[int, list[Span]] = {}
+    parts = []
+    for sentence in chosen:
+        n = numbers.setdefault(sentence.hit_rank, len(numbers) + 1)
+        evidence.setdefault(sentence.hit_rank, []).append(sentence.span)
+        parts.append(f"{sentence.text.strip()} [{n}]")
+    citations = tuple(
+        _citation(n, hits[rank], index, tuple(sorted(evidence[rank], key=lambda s: s.start)))
+        for rank, n in sorted(numbers.items(), key=lambda item: item[1])
+    )
+    return Answer(question, " ".join(parts), False, citations, scoring_question or question)

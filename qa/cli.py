@@ -1,0 +1,226 @@
+"""The ``qa`` command: build the index, ask, evaluate, serve.
+
+    qa index build [--data DIR] [--index DIR] [--embedder NAME] [--full] [--json]
+    qa index info  [--index DIR] [--json]
+    qa ask QUESTION [--index DIR] [--k N] [--mode hybrid|dense|lexical] [--json]
+    qa ask --file FILE|- [--json]
+    qa eval FILE [--index DIR] [--k N] [--mode ...] [--json]
+    qa serve [--host H] [--port P]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .config import RETRIEVAL_MODES, Settings
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+def _quiet_libraries() -> None:
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    for noisy in ("transformers", "sentence_transformers", "httpx", "bm25s", "faiss"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+def _print_json(value) -> None:
+    print(json.dumps(value, ensure_ascii=False))
+
+
+def _progress_bar(enabled: bool):
+    """Return a build progress callback drawing tqdm bars on a terminal."""
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    bars: dict[str, tqdm] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            for other in bars.values():
+                other.close()
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit="text", leave=False, file=sys.stderr)
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    return progress
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env().with_overrides(
+        data_dir=getattr(args, "data", None), index_dir=getattr(args, "index", None),
+        embedder=getattr(args, "embedder", None), k=getattr(args, "k", None), mode=getattr(args, "mode", None),
+        host=getattr(args, "host", None), port=getattr(args, "port", None),
+    )
+
+
+def command_build(args: argparse.Namespace) -> int:
+    from .assistant import Assistant
+
+    assistant = Assistant(_settings(args))
+    summary = assistant.build(full=args.full, progress=_progress_bar(sys.stderr.isatty() and not args.json))
+    if args.json:
+        _print_json(summary.to_dict())
+    else:
+        for note in summary.notes:
+            print(f"note: {note}")
+        for skipped in summary.skipped:
+            print(f"skipped {skipped.path}: {skipped.reason}")
+        print(summary.one_line())
+    return 0
+
+
+def command_info(args: argparse.Namespace) -> int:
+    from .store import read_manifest
+
+    manifest = read_manifest(_settings(args).index_dir)
+    info = {key: value for key, value in manifest.to_dict().items() if key not in ("files", "documents")}
+    info["index_dir"] = str(_settings(args).index_dir)
+    if args.json:
+        _print_json(info)
+    else:
+        for key, value in info.items():
+            print(f"{key:14} {value}")
+    return 0
+
+
+def format_answer(answer) -> str:
+    """Return the human form of an answer: text, then numbered sources."""
+    lines = [answer.answer, ""]
+    heading = "Closest passages (they do not answer the question):" if answer.abstained else "Sources:"
+    lines.append(heading)
+    for citation in answer.citations:
+        meta = " · ".join(part for part in (citation.source, citation.date, citation.path) if part)
+        lines.append(f"[{citation.n}] {citation.title} ({meta})")
+        spans = citation.evidence or ()
+        for span in spans:
+            lines.append(f"    «{citation.text[span.start - citation.start:span.end - citation.start].strip()}»")
+    return "\n".join(lines)
+
+
+def command_ask(args: argparse.Namespace) -> int:
+    from .assistant import Assistant
+
+    if args.file is None and not args.question:
+        print("qa ask: give a QUESTION or --file FILE", file=sys.stderr)
+        return EXIT_USAGE
+    assistant = Assistant(_settings(args))
+    if args.file is not None:
+        handle = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")
+        with handle:
+            questions = [line.strip() for line in handle if line.strip()]
+        answers = assistant.ask_batch(questions, k=args.k, mode=args.mode) if questions else []
+        for answer in answers:
+            if args.json:
+                _print_json(answer.to_dict())
+            else:
+                print(format_answer(answer) + "\n")
+        return 0
+    answer = assistant.ask(" ".join(args.question), k=args.k, mode=args.mode)
+    if args.json:
+        _print_json(answer.to_dict())
+    else:
+        print(format_answer(answer))
+    return 0
+
+
+def command_eval(args: argparse.Namespace) -> int:
+    from .evaluation import evaluate, format_table
+
+    modes = [args.mode] if args.mode else list(RETRIEVAL_MODES)
+    result = evaluate(Path(args.file), _settings(args), modes=modes, k=args.k)
+    if args.json:
+        _print_json(result)
+    else:
+        print(format_table(result))
+    return 0
+
+
+def command_serve(args: argparse.Namespace) -> int:
+    from .web import serve
+
+    serve(_settings(args))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``qa`` command."""
+    parser = argparse.ArgumentParser(prog="qa", description="Ask questions about Persian news articles, with cited sources.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    index = commands.add_parser("index", help="build or inspect the index").add_subparsers(dest="index_command", required=True)
+    build = index.add_parser("build", help="build or update the index of the data directory")
+    build.add_argument("--data", type=Path, help="article directory (default: data, env QA_DATA_DIR)")
+    build.add_argument("--index", type=Path, help="index directory (default: index, env QA_INDEX_DIR)")
+    build.add_argument("--embedder", help="e5-small (default) or sentence-transformers:<model id or path>")
+    build.add_argument("--full", action="store_true", help="rebuild everything, reusing nothing")
+    build.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    build.set_defaults(run=command_build)
+    info = index.add_parser("info", help="show what the index holds")
+    info.add_argument("--index", type=Path)
+    info.add_argument("--json", action="store_true")
+    info.set_defaults(run=command_info)
+
+    ask = commands.add_parser("ask", help="answer a question with cited sources")
+    ask.add_argument("question", nargs="*", help="the question")
+    ask.add_argument("--file", help="one question per line ('-' for standard input); JSON Lines out with --json")
+    for sub in (ask,):
+        sub.add_argument("--index", type=Path)
+        sub.add_argument("--embedder")
+        sub.add_argument("--k", type=int, help="passages to retrieve (default 5)")
+        sub.add_argument("--mode", choices=RETRIEVAL_MODES)
+        sub.add_argument("--json", action="store_true")
+    ask.set_defaults(run=command_ask)
+
+    evaluation = commands.add_parser("eval", help="measure retrieval and answers on a question file")
+    evaluation.add_argument("file", help="our JSON Lines questions or a SQuAD-format JSON file")
+    evaluation.add_argument("--index", type=Path)
+    evaluation.add_argument("--embedder")
+    evaluation.add_argument("--k", type=int)
+    evaluation.add_argument("--mode", choices=RETRIEVAL_MODES, help="measure one mode (default: all three)")
+    evaluation.add_argument("--json", action="store_true")
+    evaluation.set_defaults(run=command_eval)
+
+    serve = commands.add_parser("serve", help="start the chat web app")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--data", type=Path)
+    serve.add_argument("--index", type=Path)
+    serve.set_defaults(run=command_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``qa`` command; returns the exit status."""
+    _quiet_libraries()
+    args = build_parser().parse_args(argv)
+    from .corpus import CorpusError
+    from .embedding import EmbedderError
+    from .indexing import BuildError
+    from .store import BuildLocked, IndexUnavailable
+
+    try:
+        return args.run(args)
+    except (IndexUnavailable, BuildLocked, BuildError, CorpusError, EmbedderError, ValueError, OSError) as error:
+        print(f"qa: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""Settings: defaults live here, and this is the only module that reads ``QA_*``.
+
+Every other module receives a :class:`Settings` (or plain arguments) so that
+tests and the CLI can override any value without touching the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Mapping
+
+DEFAULT_EMBEDDER = "e5-small"
+RETRIEVAL_MODES = ("hybrid", "dense", "lexical")
+
+
+def _default_model_cache(environ: Mapping[str, str]) -> Path:
+    base = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "persian-news-qa" / "models"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Run-time settings of the assistant, the CLI and the web app.
+
+    Attributes:
+        data_dir: Directory of articles (``QA_DATA_DIR``).
+        index_dir: Directory of the built index (``QA_INDEX_DIR``).
+        embedder: Embedder name: ``e5-small`` or ``sentence-transformers:<model>``
+            (``QA_EMBEDDER``).
+        model_cache: Where the bundled model is materialized (``QA_MODEL_CACHE``).
+        chunk_tokens: Token budget of one chunk, in the embedder's tokens.
+        overlap_sentences: Sentences repeated at the start of the next chunk.
+        k: Passages retrieved per question (``QA_K``).
+        mode: ``hybrid``, ``dense`` or ``lexical`` (``QA_MODE``).
+        host: Address the web app binds (``QA_HOST``).
+        port: Port of the web app (``QA_PORT``).
+        auth: ``user:password`` for basic auth of the web app (``QA_AUTH``).
+        max_upload_bytes: Largest article file accepted by the upload form.
+    """
+
+    data_dir: Path = Path("data")
+    index_dir: Path = Path("index")
+    embedder: str = DEFAULT_EMBEDDER
+    model_cache: Path = Path()
+    chunk_tokens: int = 200
+    overlap_sentences: int = 1
+    k: int = 5
+    mode: str = "hybrid"
+    host: str = "127.0.0.1"
+    port: int = 7860
+    auth: str | None = None
+    max_upload_bytes: int = 2_000_000
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        """Build settings from defaults overridden by ``QA_*`` variables.
+
+        Args:
+            environ: Mapping to read instead of ``os.environ`` (for tests).
+
+        Returns:
+            The settings.
+
+        Raises:
+            ValueError: When a variable holds a value of the wrong kind.
+        """
+        env = os.environ if environ is None else environ
+        settings = cls(model_cache=_default_model_cache(env))
+        overrides: dict[str, object] = {}
+        for key, name, kind in (
+            ("QA_DATA_DIR", "data_dir", Path),
+            ("QA_INDEX_DIR", "index_dir", Path),
+            ("QA_EMBEDDER", "embedder", str),
+            ("QA_MODEL_CACHE", "model_cache", Path),
+            ("QA_K", "k", int),
+            ("QA_MODE", "mode", str),
+            ("QA_HOST", "host", str),
+            ("QA_PORT", "port", int),
+            ("QA_AUTH", "auth", str),
+        ):
+            value = env.get(key)
+            if value:
+                try:
+                    overrides[name] = kind(value)
+                except ValueError:
+                    raise ValueError(f"{key}={value!r} is not a valid {kind.__name__}") from None
+        settings = replace(settings, **overrides)
+        if settings.mode not in RETRIEVAL_MODES:
+            raise ValueError(f"QA_MODE must be one of {', '.join(RETRIEVAL_MODES)}, not {settings.mode!r}")
+        return settings
+
+    def with_overrides(self, **values: object) -> "Settings":
+        """Return a copy with the given non-``None`` values replaced."""
+        return replace(self, **{k: v for k, v in values.items() if v is not None})

@@ -1,0 +1,181 @@
+"""Build or update the index of a data directory (``qa index build``).
+
+Incremental: articles whose content hash and chunking are unchanged keep
+their chunks, and every chunk or sentence whose text was embedded before by
+the same embedder keeps its vector; only new text is embedded. The result is
+written by :func:`qa.store.write_index`, atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .chunking import ChunkingSettings, chunk_article
+from .corpus import load_corpus
+from .embedding import Embedder
+from .store import (
+    FORMAT_VERSION, BuildLock, IndexContents, IndexUnavailable, LoadedIndex, load_index, read_manifest,
+    remove_stale_builds, sentence_refs, write_index,
+)
+from .text import search_tokens
+from .types import BuildSummary, Chunk
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(stage, done, total)`` during a build."""
+
+
+class BuildError(RuntimeError):
+    """The build cannot proceed (nothing to index); the old index is kept."""
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _reusable_index(index_dir: Path, embedder: Embedder, full: bool, notes: list[str]) -> LoadedIndex | None:
+    if full:
+        return None
+    try:
+        manifest = read_manifest(index_dir)
+    except IndexUnavailable:
+        return None
+    if manifest.format_version != FORMAT_VERSION or manifest.embedder_id != embedder.id:
+        notes.append(
+            f"index was built with {manifest.embedder_id} (format {manifest.format_version}); rebuilding all"
+        )
+        return None
+    try:
+        return load_index(index_dir, embedder.id)
+    except IndexUnavailable as error:
+        notes.append(f"previous index unreadable ({error}); rebuilding all")
+        return None
+
+
+def _embed_reusing(texts: list[str], previous: dict[str, np.ndarray], embedder: Embedder,
+                   stage: str, progress: Progress | None) -> tuple[np.ndarray, int]:
+    """Return vectors for ``texts``, embedding only those not in ``previous``."""
+    keys = [_text_key(text) for text in texts]
+    missing = list(dict.fromkeys(key for key in keys if key not in previous))
+    text_of = dict(zip(keys, texts))
+    done = 0
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress:
+            progress(stage, done, len(missing))
+
+    if progress:
+        progress(stage, 0, len(missing))
+    fresh = embedder.embed_documents([text_of[key] for key in missing], progress=advance)
+    vectors = dict(previous)
+    vectors.update(zip(missing, fresh))
+    matrix = np.stack([vectors[key] for key in keys]) if keys else np.zeros((0, embedder.dimension), np.float32)
+    return matrix.astype(np.float32), len(missing)
+
+
+def build_index(data_dir: Path, index_dir: Path, embedder: Embedder,
+                chunking: ChunkingSettings = ChunkingSettings(), full: bool = False,
+                progress: Progress | None = None, dense_kind: str = "auto") -> BuildSummary:
+    """Build or update the index of ``data_dir`` in ``index_dir``.
+
+    Args:
+        data_dir: Articles.
+        index_dir: Index directory.
+        embedder: Embedder for passages and sentences.
+        chunking: Chunk budget and overlap (capped at the model's input size).
+        full: Rebuild from scratch, reusing nothing.
+        progress: Called with ``(stage, done, total)``.
+        dense_kind: FAISS index kind: ``auto``, ``flat`` or ``hnsw``.
+
+    Returns:
+        What the build did.
+
+    Raises:
+        BuildLocked: Another build of this index is running.
+        BuildError: The data directory holds no readable article.
+        CorpusError: The data directory does not exist.
+    """
+    started = time.monotonic()
+    chunking = ChunkingSettings(min(chunking.max_tokens, embedder.max_tokens), chunking.overlap_sentences)
+    with BuildLock(index_dir):
+        remove_stale_builds(index_dir)
+        if progress:
+            progress("reading articles", 0, 1)
+        corpus = load_corpus(data_dir)
+        if not corpus.articles:
+            reasons = "; ".join(f"{s.path}: {s.reason}" for s in corpus.skipped[:5])
+            raise BuildError(f"No readable article in {data_dir}" + (f" ({reasons})" if reasons else "")
+                             + ". The existing index, if any, is unchanged.")
+        notes: list[str] = []
+        previous = _reusable_index(index_dir, embedder, full, notes)
+        chunking_record = asdict(chunking)
+        same_chunking = previous is not None and previous.manifest.chunking == chunking_record
+        old_hashes = previous.manifest.documents if previous else {}
+        new_hashes = {article.doc_id: article.content_hash for article in corpus.articles}
+        added = sum(1 for doc_id in new_hashes if doc_id not in old_hashes)
+        changed = sum(1 for doc_id, h in new_hashes.items() if doc_id in old_hashes and old_hashes[doc_id] != h)
+        removed = sum(1 for doc_id in old_hashes if doc_id not in new_hashes)
+        if previous is not None and same_chunking and old_hashes == new_hashes:
+            return BuildSummary(
+                articles=len(corpus.articles), chunks=len(previous.chunks), embedded=0,
+                reused=len(previous.chunks), added=0, changed=0, removed=0, skipped=corpus.skipped,
+                seconds=time.monotonic() - started, index_dir=str(index_dir), up_to_date=True,
+            )
+
+        old_chunks: dict[str, list[Chunk]] = {}
+        if previous is not None and same_chunking:
+            for chunk in previous.chunks:
+                old_chunks.setdefault(chunk.doc_id, []).append(chunk)
+        chunks: list[Chunk] = []
+        seen: set[str] = set()
+        for number, article in enumerate(corpus.articles):
+            if progress:
+                progress("chunking", number, len(corpus.articles))
+            unchanged = old_hashes.get(article.doc_id) == article.content_hash and article.doc_id in old_chunks
+            pieces = old_chunks[article.doc_id] if unchanged else chunk_article(article, embedder.count_tokens, chunking)
+            for chunk in pieces:
+                # The same passage in two articles is stored once.
+                if chunk.chunk_id not in seen:
+                    seen.add(chunk.chunk_id)
+                    chunks.append(chunk)
+
+        old_vectors: dict[str, np.ndarray] = {}
+        if previous is not None:
+            for row, chunk in enumerate(previous.chunks):
+                old_vectors[_text_key(chunk.text)] = previous.chunk_vectors[row]
+            for row, ref in enumerate(previous.sentences):
+                text = previous.articles[ref.doc_id].text[ref.start:ref.end]
+                old_vectors[_text_key(text)] = previous.sentence_vectors[row]
+        articles = {article.doc_id: article for article in corpus.articles}
+        chunk_vectors, embedded = _embed_reusing([c.text for c in chunks], old_vectors, embedder,
+                                                 "embedding passages", progress)
+        sentences = sentence_refs(chunks)
+        sentence_texts = [articles[s.doc_id].text[s.start:s.end] for s in sentences]
+        sentence_vectors, _ = _embed_reusing(sentence_texts, old_vectors, embedder, "embedding sentences", progress)
+        if progress:
+            progress("writing index", 0, 1)
+        tokens = tuple(tuple(search_tokens(chunk.text)) for chunk in chunks)
+        write_index(index_dir, IndexContents(
+            articles=corpus.articles, chunks=tuple(chunks), chunk_vectors=chunk_vectors, chunk_tokens=tokens,
+            sentences=sentences, sentence_vectors=sentence_vectors, embedder=embedder.name,
+            embedder_id=embedder.id, chunking=chunking_record, data_dir=str(data_dir),
+            build_seconds=time.monotonic() - started,
+        ), dense_kind=dense_kind)
+        if progress:
+            progress("writing index", 1, 1)
+        return BuildSummary(
+            articles=len(corpus.articles), chunks=len(chunks), embedded=embedded, reused=len(chunks) - embedded,
+            added=added if previous is not None else len(corpus.articles), changed=changed, removed=removed,
+            skipped=corpus.skipped, seconds=time.monotonic() - started, index_dir=str(index_dir),
+            full=previous is None, notes=tuple(notes),
+        )

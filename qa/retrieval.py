@@ -1,0 +1,174 @@
+"""Find the passages for a question: dense (FAISS), lexical (BM25) and their fusion.
+
+Modes: ``dense``, ``lexical`` and ``hybrid`` (reciprocal rank fusion of the
+two). Near-duplicate passages do not take two places in the results.
+Follow-up questions are expanded with the earlier question before retrieval.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+import numpy as np
+
+from .embedding import Embedder
+from .store import LoadedIndex
+from .text import content_words, search_key, search_tokens
+from .types import Hit
+
+MODES = ("hybrid", "dense", "lexical")
+# Reciprocal rank fusion constant from Cormack et al. (2009); it damps the
+# influence of the very first ranks so that both retrievers count.
+RRF_K = 60
+NEAR_DUPLICATE_JACCARD = 0.8
+
+# A question that leans on the conversation: a third-person pronoun, a
+# leading "and", or too few words of its own.
+_PRONOUNS = {search_key(w) for w in ("او", "وی", "ایشان", "آنها", "آن‌ها", "آنان", "این کشور", "آن کشور",
+                                      "آنجا", "همین", "he", "she", "they", "it", "his", "her", "their", "them")}
+_LEADING_AND = re.compile(r"^\s*(و|and|what about|how about|چطور|آیا او)\b", re.IGNORECASE)
+
+
+def is_follow_up(question: str) -> bool:
+    """Tell whether a question needs the conversation to be understood.
+
+    "او درباره تحریم‌ها چه گفت؟" (a pronoun) and "و روسیه؟" (a leading "and",
+    two words) do; "پوتین درباره تحریم‌ها چه گفت؟" does not.
+
+    Args:
+        question: The new question.
+
+    Returns:
+        True for an elliptic or pronoun-led follow-up.
+    """
+    key = search_key(question)
+    tokens = re.findall(r"\w+", key)
+    if not tokens:
+        return False
+    if _LEADING_AND.match(key):
+        return True
+    if any(token in _PRONOUNS for token in tokens):
+        return True
+    return len(content_words(question)) <= 1
+
+
+def retrieval_query(question: str, history: Sequence[str] = ()) -> str:
+    """Return the text to retrieve with: the question, plus the previous
+    question when this one is a follow-up.
+
+    Args:
+        question: The new question.
+        history: Earlier questions of the conversation, oldest first.
+
+    Returns:
+        The retrieval text.
+    """
+    if history and is_follow_up(question):
+        return f"{history[-1]} {question}"
+    return question
+
+
+def fuse(rankings: Sequence[Sequence[Hit]], rrf_k: int = RRF_K) -> list[Hit]:
+    """Reciprocal rank fusion of several rankings of the same chunks.
+
+    Args:
+        rankings: Ranked hit lists (dense, lexical).
+        rrf_k: Fusion constant.
+
+    Returns:
+        Hits ordered by fused score, carrying every retriever's own score.
+    """
+    fused: dict[str, float] = {}
+    dense: dict[str, float] = {}
+    lexical: dict[str, float] = {}
+    chunks = {}
+    for ranking in rankings:
+        for rank, hit in enumerate(ranking, start=1):
+            key = hit.chunk.chunk_id
+            chunks[key] = hit.chunk
+            fused[key] = fused.get(key, 0.0) + 1.0 / (rrf_k + rank)
+            if hit.dense_score is not None:
+                dense[key] = hit.dense_score
+            if hit.lexical_score is not None:
+                lexical[key] = hit.lexical_score
+    order = sorted(fused, key=lambda key: -fused[key])
+    return [Hit(chunks[key], fused[key], dense.get(key), lexical.get(key)) for key in order]
+
+
+class Retriever:
+    """Searches one loaded index with one embedder.
+
+    Args:
+        index: The loaded index.
+        embedder: The embedder the index was built with.
+    """
+
+    def __init__(self, index: LoadedIndex, embedder: Embedder) -> None:
+        self.index = index
+        self.embedder = embedder
+        self._word_sets: dict[str, frozenset[str]] = {}
+
+    def _words(self, hit: Hit) -> frozenset[str]:
+        key = hit.chunk.chunk_id
+        if key not in self._word_sets:
+            self._word_sets[key] = frozenset(content_words(hit.chunk.text))
+        return self._word_sets[key]
+
+    def _without_near_duplicates(self, hits: Sequence[Hit], k: int) -> list[Hit]:
+        kept: list[Hit] = []
+        for hit in hits:
+            words = self._words(hit)
+            duplicate = False
+            for other in kept:
+                other_words = self._words(other)
+                union = len(words | other_words)
+                if union and len(words & other_words) / union >= NEAR_DUPLICATE_JACCARD:
+                    duplicate = True
+                    break
+            if not duplicate:
+                kept.append(hit)
+            if len(kept) == k:
+                break
+        return kept
+
+    def search_batch(self, queries: Sequence[str], k: int = 5, mode: str = "hybrid",
+                     query_vectors: np.ndarray | None = None) -> list[list[Hit]]:
+        """Retrieve passages for several queries.
+
+        Args:
+            queries: Retrieval texts.
+            k: Passages per query.
+            mode: ``hybrid``, ``dense`` or ``lexical``.
+            query_vectors: Precomputed query embeddings (computed when None).
+
+        Returns:
+            For each query, up to ``k`` hits, best first. Every hit carries its
+            cosine similarity to the query (``dense_score``), whatever the mode.
+        """
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        if query_vectors is None:
+            query_vectors = self.embedder.embed_queries(queries)
+        depth = max(4 * k, 30)
+        dense = self.index.dense_search_batch(query_vectors, depth) if mode != "lexical" else None
+        lexical = (self.index.lexical_search_batch([search_tokens(q) for q in queries], depth)
+                   if mode != "dense" else None)
+        results = []
+        for number, vector in enumerate(query_vectors):
+            if mode == "dense":
+                ranked = dense[number]
+            elif mode == "lexical":
+                ranked = lexical[number]
+            else:
+                ranked = fuse([dense[number], lexical[number]])
+            hits = self._without_near_duplicates(ranked, k)
+            rows = [self.index.chunk_row[hit.chunk.chunk_id] for hit in hits]
+            cosines = self.index.chunk_vectors[rows] @ vector if rows else []
+            results.append([Hit(hit.chunk, hit.score, float(cos), hit.lexical_score)
+                            for hit, cos in zip(hits, cosines)])
+        return results
+
+    def search(self, query: str, k: int = 5, mode: str = "hybrid") -> list[Hit]:
+        """Retrieve passages for one query (see :meth:`search_batch`)."""
+        return self.search_batch([query], k, mode)[0]

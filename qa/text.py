@@ -1,0 +1,213 @@
+"""Persian text handling: one function for what the model sees, one for matching.
+
+Two forms of every text, each produced by one function used for articles and
+questions alike:
+
+* :func:`embedding_text` is what the embedding model sees. It only removes
+  invisible noise and unifies Arabic letter variants; it keeps digits,
+  punctuation and spacing because the model was trained on real text. hazm's
+  ``Normalizer`` is deliberately *not* used: it rewrites numbers and dates
+  ("4.5" -> "۴ ٫ ۵", "۱۴۰۳/۰۵/۱۲" -> "۱۴۰۳ / ۰۵ / ۱۲").
+* :func:`search_key` is the lexical matching key: no zero-width characters,
+  one form per letter and digit, no diacritics, lower case.
+
+What a reader sees is always the article's own text; offsets point into it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .types import Span
+
+ZWNJ = "\u200c"
+
+# Invisible characters: ZWNJ/ZWJ, bidi controls, BOM, soft hyphen, tatweel.
+# The seed articles lost their ZWNJs ("رئیسجمهور"), so the key drops them
+# everywhere and "رئیس‌جمهور" typed by a user meets the article.
+_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c\ufeff\u00ad\u0640"
+_DIACRITICS = (
+    "".join(chr(c) for c in range(0x064B, 0x0660))
+    + "\u0670"
+    + "".join(chr(c) for c in range(0x06D6, 0x06DD))
+    + "".join(chr(c) for c in range(0x06DF, 0x06E9))
+    + "".join(chr(c) for c in range(0x06EA, 0x06EE))
+)
+# Arabic keyboard letters that Persian writes differently (pasted text).
+_ARABIC_TO_PERSIAN = {"ي": "ی", "ى": "ی", "ك": "ک", "ە": "ه", "ھ": "ه"}
+_SEARCH_LETTERS = {
+    **_ARABIC_TO_PERSIAN,
+    "ئ": "ی",
+    "ة": "ه",
+    "ۀ": "ه",
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ؤ": "و",
+    "ء": "",
+    "٫": ".",
+}
+_DIGITS = {chr(0x06F0 + i): str(i) for i in range(10)} | {chr(0x0660 + i): str(i) for i in range(10)}
+
+_EMBEDDING_TABLE = str.maketrans({**dict.fromkeys(_INVISIBLE.replace(ZWNJ, ""), ""),
+                                  **dict.fromkeys(_DIACRITICS, ""), **_ARABIC_TO_PERSIAN})
+_SEARCH_TABLE = str.maketrans({**dict.fromkeys(_INVISIBLE, ""), **dict.fromkeys(_DIACRITICS, ""),
+                               **_SEARCH_LETTERS, **_DIGITS})
+_SPACES = re.compile(r"\s+")
+_WORD_CHAR = re.compile(r"\w")
+
+
+def embedding_text(text: str) -> str:
+    """Return the form of ``text`` given to the embedding model.
+
+    Removes bidi marks, tatweel and diacritics, unifies Arabic ي/ك with the
+    Persian letters and collapses runs of white space. Zero-width non-joiners
+    stay: the model's tokenizer reads them as word boundaries, as it was
+    trained to.
+
+    Args:
+        text: Article or question text.
+
+    Returns:
+        The text for the embedder (never used for display).
+    """
+    return _SPACES.sub(" ", text.translate(_EMBEDDING_TABLE)).strip()
+
+
+def search_key(text: str) -> str:
+    """Return the lexical matching key of ``text``.
+
+    "رئیس‌جمهور", "رئیسجمهور", "رئيس‌جمهور" and "رییس‌جمهور" give the same key;
+    so do "آمریکا"/"امریکا", "هیئت"/"هیأت" and "۱۴۰۳"/"١٤٠٣"/"1403".
+
+    Args:
+        text: Any text.
+
+    Returns:
+        The key: no zero-width or bidi characters, no tatweel or diacritics,
+        one form per letter, ASCII digits, single spaces, lower case.
+    """
+    # Hamza on alef after ye is the other spelling of hamza on ye
+    # ("هیأت" = "هیئت"), so it must become ی, not the alef of "تأکید" = "تاکید".
+    text = text.replace("یأ", "یئ").replace("يأ", "یئ")
+    return _SPACES.sub(" ", text.translate(_SEARCH_TABLE)).strip().casefold()
+
+
+@lru_cache(maxsize=1)
+def _word_tokenizer():
+    from hazm import WordTokenizer
+
+    # Built once: hazm builds a new tokenizer on every word_tokenize() call.
+    return WordTokenizer(join_verb_parts=False)
+
+
+@lru_cache(maxsize=1)
+def _sentence_tokenizer():
+    from hazm import SentenceTokenizer
+
+    return SentenceTokenizer()
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Return hazm's Persian stopwords in search-key form (single words only)."""
+    from hazm import stopwords_list
+
+    # The list holds ZWNJ and underscore-joined forms ("آمده_است"); put them
+    # through the same key so they meet the tokens they are meant to remove.
+    keys = (search_key(word.replace("_", " ")) for word in stopwords_list())
+    return frozenset(key for key in keys if key and " " not in key)
+
+
+def words(text: str) -> list[str]:
+    """Split ``text`` into search-key words with hazm's tokenizer.
+
+    Args:
+        text: Any text.
+
+    Returns:
+        Search-key tokens that contain a letter or digit, in order.
+    """
+    key = search_key(text)
+    if not key:
+        return []
+    return [token for token in _word_tokenizer().tokenize(key) if _WORD_CHAR.search(token)]
+
+
+def content_words(text: str) -> list[str]:
+    """Return :func:`words` without Persian stopwords."""
+    stop = stopwords()
+    return [word for word in words(text) if word not in stop]
+
+
+def search_tokens(text: str) -> list[str]:
+    """Return the tokens indexed by the lexical retriever.
+
+    Content words plus every pair of adjacent words written together: the
+    articles wrote "رئیسجمهور" where a user types "رئیس جمهور", and the joined
+    pair is what lets the two meet (it also rewards exact phrases).
+
+    Args:
+        text: Article passage or question.
+
+    Returns:
+        Tokens, stopwords removed from the single words.
+    """
+    all_words = words(text)
+    stop = stopwords()
+    tokens = [word for word in all_words if word not in stop]
+    for first, second in zip(all_words, all_words[1:]):
+        if not (first.isdigit() or second.isdigit()):
+            joined = first + second
+            if joined not in stop:
+                tokens.append(joined)
+    return tokens
+
+
+def _line_spans(text: str) -> list[Span]:
+    spans = []
+    for match in re.finditer(r"[^\n\r]+", text):
+        spans.append(Span(match.start(), match.end()))
+    return spans
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Split ``text`` into sentences, returning offsets into ``text``.
+
+    hazm's sentence tokenizer splits on . ! ? ؟ followed by a space; line
+    breaks are boundaries too (headlines and paragraphs have no final period).
+
+    Args:
+        text: The article's original text.
+
+    Returns:
+        Sentence spans in order, stripped of surrounding white space; the
+        spans never overlap and every non-space character is in one of them.
+    """
+    tokenizer = _sentence_tokenizer()
+    spans: list[Span] = []
+    for line in _line_spans(text):
+        line_text = text[line.start:line.end]
+        if not line_text.strip():
+            continue
+        cursor = line.start
+        # hazm may change white space inside a sentence, never other
+        # characters: align each sentence by counting non-space characters.
+        for sentence in tokenizer.tokenize(line_text):
+            remaining = sum(1 for ch in sentence if not ch.isspace())
+            if remaining == 0:
+                continue
+            while cursor < line.end and text[cursor].isspace():
+                cursor += 1
+            start = cursor
+            while cursor < line.end and remaining > 0:
+                if not text[cursor].isspace():
+                    remaining -= 1
+                cursor += 1
+            spans.append(Span(start, cursor))
+        if cursor < line.end and text[cursor:line.end].strip():
+            tail_start = cursor + (len(text[cursor:line.end]) - len(text[cursor:line.end].lstrip()))
+            spans.append(Span(tail_start, line.end - (len(text[cursor:line.end]) - len(text[cursor:line.end].rstrip()))))
+    return spans

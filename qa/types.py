@@ -1,0 +1,169 @@
+"""Typed values that cross module boundaries.
+
+Every module takes and returns these frozen dataclasses, never raw tuples or
+FAISS arrays, so that a reader can follow a value from the article file to the
+citation shown in the chat page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article as read from the data directory.
+
+    Attributes:
+        doc_id: Stable identifier: the relative path without its extension
+            (``000_579d1ee50203db0a``); ``#n`` is appended for the n-th record
+            of a JSON Lines file.
+        path: Path of the source file relative to the data directory (POSIX).
+        title: Headline, or the opening words when the article has none.
+        text: The article's own text, exactly as read; offsets point into it.
+        source: News agency named in the text (``ایرنا``), if any.
+        date: First Jalali date the text mentions, as ISO ``YYYY-MM-DD``.
+        url: Source address, when the file gives one.
+        content_hash: SHA-256 of ``title`` + ``text``; changes when either does.
+    """
+
+    doc_id: str
+    path: str
+    title: str
+    text: str
+    source: str | None = None
+    date: str | None = None
+    url: str | None = None
+    content_hash: str = ""
+
+
+@dataclass(frozen=True)
+class Span:
+    """A character range ``[start, end)`` in an article's original text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of an article: ``article.text[start:end] == text``."""
+
+    chunk_id: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    sentences: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its scores.
+
+    Attributes:
+        chunk: The passage.
+        score: Score used for ranking (cosine for dense, BM25 for lexical,
+            reciprocal-rank-fusion score for hybrid).
+        dense_score: Cosine similarity of query and passage, when computed.
+        lexical_score: BM25 score, when the passage matched lexically.
+    """
+
+    chunk: Chunk
+    score: float
+    dense_score: float | None = None
+    lexical_score: float | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source of an answer, with the sentences used from it."""
+
+    n: int
+    doc_id: str
+    path: str
+    title: str
+    source: str | None
+    date: str | None
+    chunk_id: str
+    text: str
+    start: int
+    end: int
+    score: float
+    evidence: tuple[Span, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form used by ``qa ask --json`` and the web API."""
+        data = asdict(self)
+        data["evidence"] = [{"start": s.start, "end": s.end} for s in self.evidence]
+        return data
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An extractive answer: sentences from the articles, each cited."""
+
+    question: str
+    answer: str
+    abstained: bool
+    citations: tuple[Citation, ...] = ()
+    retrieval_query: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form used by ``qa ask --json`` and the web API."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "citations": [c.to_dict() for c in self.citations],
+        }
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file of the data directory that could not be read, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    """What one ``qa index build`` did.
+
+    ``embedded`` and ``reused`` count chunks; ``added``, ``changed``,
+    ``removed`` and ``articles`` count articles.
+    """
+
+    articles: int
+    chunks: int
+    embedded: int
+    reused: int
+    added: int
+    changed: int
+    removed: int
+    skipped: tuple[SkippedFile, ...]
+    seconds: float
+    index_dir: str
+    full: bool = False
+    up_to_date: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form printed by ``qa index build --json``."""
+        data = asdict(self)
+        data["skipped"] = [{"path": s.path, "reason": s.reason} for s in self.skipped]
+        data["notes"] = list(self.notes)
+        data["seconds"] = round(self.seconds, 3)
+        return data
+
+    def one_line(self) -> str:
+        """Return the human summary printed at the end of a build."""
+        state = " (already up to date)" if self.up_to_date else ""
+        return (
+            f"{self.articles} articles, {self.chunks} chunks: embedded {self.embedded} now, "
+            f"reused {self.reused}; {self.added} added, {self.changed} changed, "
+            f"{self.removed} removed; {len(self.skipped)} files skipped; "
+            f"{self.seconds:.1f} s -> {self.index_dir}{state}"
+        )

@@ -1,0 +1,90 @@
+"""Shared fixtures: a tiny real sentence-transformers model built from the
+seed articles, and the real bundled model over the real articles."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+SHARED = ROOT.parent / "shared"
+
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def build_tiny_model(target: Path) -> Path:
+    """Build and save a tiny BERT sentence-transformers model: random weights,
+    a WordPiece vocabulary trained on the seed articles. Loaded afterwards by
+    the real ``sentence-transformers:<path>`` code path."""
+    import torch
+    from sentence_transformers import SentenceTransformer, models
+    from tokenizers import Tokenizer, normalizers, pre_tokenizers, processors, trainers
+    from tokenizers.models import WordPiece
+    from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted(DATA.glob("*.txt"))]
+    tokenizer = Tokenizer(WordPiece(unk_token="[UNK]"))
+    tokenizer.normalizer = normalizers.NFKC()
+    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    tokenizer.train_from_iterator(texts, trainers.WordPieceTrainer(vocab_size=2000, special_tokens=specials))
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]", special_tokens=[("[CLS]", tokenizer.token_to_id("[CLS]")),
+                                                 ("[SEP]", tokenizer.token_to_id("[SEP]"))])
+    fast = PreTrainedTokenizerFast(tokenizer_object=tokenizer, unk_token="[UNK]", pad_token="[PAD]",
+                                   cls_token="[CLS]", sep_token="[SEP]", mask_token="[MASK]", model_max_length=128)
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=tokenizer.get_vocab_size(), hidden_size=32, num_hidden_layers=2,
+                        num_attention_heads=2, intermediate_size=64, max_position_embeddings=128)
+    hf_dir = target / "hf"
+    BertModel(config, add_pooling_layer=False).save_pretrained(hf_dir)
+    fast.save_pretrained(hf_dir)
+    transformer = models.Transformer(str(hf_dir), max_seq_length=128)
+    model = SentenceTransformer(modules=[transformer, models.Pooling(32, pooling_mode="mean"), models.Normalize()],
+                                device="cpu")
+    model.save(str(target / "model"))
+    return target / "model"
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    return build_tiny_model(tmp_path_factory.mktemp("tiny-model"))
+
+
+@pytest.fixture(scope="session")
+def tiny_embedder(tiny_model_dir):
+    from qa.embedding import create_embedder
+
+    return create_embedder(f"sentence-transformers:{tiny_model_dir}", Path("unused"))
+
+
+@pytest.fixture()
+def seed_data(tmp_path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def bundled_embedder():
+    from qa.config import Settings
+    from qa.embedding import create_embedder
+
+    return create_embedder("e5-small", Settings.from_env().model_cache)
+
+
+@pytest.fixture(scope="session")
+def seed_assistant(bundled_embedder, tmp_path_factory):
+    """The real assistant: bundled model, the real articles, a fresh index."""
+    from qa.assistant import Assistant
+    from qa.config import Settings
+
+    settings = Settings.from_env().with_overrides(data_dir=DATA, index_dir=tmp_path_factory.mktemp("seed-index"))
+    assistant = Assistant(settings, bundled_embedder)
+    assistant.build()
+    return assistant
