@@ -27,7 +27,7 @@ MAX_SENTENCES = 3
 OVERLAP_WEIGHT = 0.10
 CUE_WEIGHT = 0.02
 # A further sentence joins the answer only when it is nearly as good as the best.
-FOLLOW_MARGIN = 0.03
+FOLLOW_MARGIN = 0.05
 # Evidence below this abstains, per question language: a question in another
 # language than the articles meets them at lower cosine. Derived by
 # bench/calibrate_abstention.py on the development questions

@@ -1,7 +1,9 @@
 """Find the passages for a question: dense (FAISS), lexical (BM25) and their fusion.
 
-Modes: ``dense``, ``lexical`` and ``hybrid`` (reciprocal rank fusion of the
-two). Near-duplicate passages do not take two places in the results.
+Modes: ``dense`` (passage vectors), ``lexical`` (BM25 over search keys) and
+``hybrid``: reciprocal rank fusion of passage vectors, sentence vectors (a
+passage ranked by its best sentence: a one-sentence answer inside a long
+passage is diluted in the passage vector) and BM25. Near-duplicate passages do not take two places in the results.
 Follow-up questions are expanded with the earlier question before retrieval.
 """
 
@@ -152,6 +154,7 @@ class Retriever:
             query_vectors = self.embedder.embed_queries(queries)
         depth = max(4 * k, 30)
         dense = self.index.dense_search_batch(query_vectors, depth) if mode != "lexical" else None
+        sentence = self.index.sentence_search_batch(query_vectors, depth) if mode == "hybrid" else None
         lexical = (self.index.lexical_search_batch([search_tokens(q) for q in queries], depth)
                    if mode != "dense" else None)
         results = []
@@ -161,7 +164,7 @@ class Retriever:
             elif mode == "lexical":
                 ranked = lexical[number]
             else:
-                ranked = fuse([dense[number], lexical[number]])
+                ranked = fuse([dense[number], sentence[number], lexical[number]])
             hits = self._without_near_duplicates(ranked, k)
             rows = [self.index.chunk_row[hit.chunk.chunk_id] for hit in hits]
             cosines = self.index.chunk_vectors[rows] @ vector if rows else []

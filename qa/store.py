@@ -321,6 +321,13 @@ class LoadedIndex:
         self.sentence_vectors = sentence_vectors
         self.sentence_row = {ref: row for row, ref in enumerate(sentences)}
         self.chunk_row = {chunk.chunk_id: row for row, chunk in enumerate(chunks)}
+        # Each sentence points to the first chunk that holds it.
+        first_chunk: dict[SentenceRef, int] = {}
+        for row, chunk in enumerate(chunks):
+            for span in chunk.sentences:
+                first_chunk.setdefault(SentenceRef(chunk.doc_id, span.start, span.end), row)
+        self._sentence_chunk = np.array([first_chunk[ref] for ref in sentences], dtype=np.int64)
+        self._sentence_dense = _build_dense_index(sentence_vectors, manifest.dense_index) if len(sentences) else None
         self._dense = dense
         self._lexical = lexical
 
@@ -335,6 +342,22 @@ class LoadedIndex:
              for score, row in zip(score_row, row_ids) if row >= 0]
             for score_row, row_ids in zip(scores, rows)
         ]
+
+    def sentence_search_batch(self, query_vectors: np.ndarray, k: int) -> list[list[Hit]]:
+        """Return, for each query vector, the chunks of the ``k`` nearest
+        sentences (cosine of the sentence; each chunk once, best first)."""
+        if self._sentence_dense is None or len(query_vectors) == 0:
+            return [[] for _ in range(len(query_vectors))]
+        depth = min(len(self.sentences), 3 * k)
+        scores, rows = self._sentence_dense.search(np.ascontiguousarray(query_vectors, dtype=np.float32), depth)
+        results = []
+        for score_row, row_ids in zip(scores, rows):
+            seen: dict[int, float] = {}
+            for score, row in zip(score_row, row_ids):
+                if row >= 0:
+                    seen.setdefault(int(self._sentence_chunk[row]), float(score))
+            results.append([Hit(self.chunks[row], score, dense_score=score) for row, score in seen.items()][:k])
+        return results
 
     def lexical_search_batch(self, token_lists: Sequence[Sequence[str]], k: int) -> list[list[Hit]]:
         """Return the ``k`` best BM25 matches of each token list (score > 0 only)."""

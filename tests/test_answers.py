@@ -1,0 +1,128 @@
+"""End to end on the real model and the real articles: the development questions."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qa.retrieval import is_follow_up, retrieval_query
+from qa.text import search_key
+from tests.conftest import ROOT, SHARED
+
+pytestmark = pytest.mark.model
+
+QUESTIONS = [json.loads(line) for line in (SHARED / "eval" / "seed_questions.jsonl").read_text().splitlines() if line]
+
+
+def cites_evidence(answer, question):
+    evidence = search_key(question["evidence"])
+    return any(c.doc_id == question["doc"] and evidence in search_key(c.text) for c in answer.citations)
+
+
+# Known misses, kept visible: dev10 words its question differently from the
+# article ("رابطه" vs "ارتباط"); dev20 is an English question whose evidence
+# ranks below other passages. strict: they fail loudly once they pass.
+KNOWN_MISSES = {"dev10", "dev20"}
+
+
+@pytest.mark.parametrize("question", [
+    pytest.param(q, marks=pytest.mark.xfail(strict=True, reason="known miss")) if q["id"] in KNOWN_MISSES else q
+    for q in QUESTIONS if q["answerable"]
+], ids=lambda q: q["id"])
+def test_answerable_questions(seed_assistant, question):
+    answer = seed_assistant.ask(question["question"])
+    assert not answer.abstained
+    assert "[1]" in answer.answer
+    for word in question["answer"]:
+        assert search_key(word) in search_key(answer.answer)
+    hits = seed_assistant.retriever().search(question["question"], 5)
+    assert any(search_key(question["evidence"]) in search_key(h.chunk.text) for h in hits)
+
+
+@pytest.mark.parametrize("question", [q for q in QUESTIONS if not q["answerable"]], ids=lambda q: q["id"])
+def test_out_of_corpus_questions_abstain(seed_assistant, question):
+    answer = seed_assistant.ask(question["question"])
+    assert answer.abstained
+    assert all(not c.evidence for c in answer.citations) and answer.citations
+    english = question["question"].isascii()
+    assert ("do not contain" in answer.answer) == english
+
+
+def test_citations_point_into_the_articles(seed_assistant):
+    answer = seed_assistant.ask("پزشکیان کی وارد مسکو شد؟")
+    assert not answer.abstained and "۲۸ دی" in answer.answer
+    numbers = [c.n for c in answer.citations]
+    assert numbers == list(range(1, len(numbers) + 1))
+    for citation in answer.citations:
+        article = seed_assistant.index.articles[citation.doc_id]
+        assert article.text[citation.start:citation.end] == citation.text
+        assert citation.evidence
+        for span in citation.evidence:
+            assert citation.start <= span.start < span.end <= citation.end
+            assert article.text[span.start:span.end] in answer.answer
+        assert f"[{citation.n}]" in answer.answer
+    assert answer.answer.count("[") <= 3
+
+
+def test_follow_up_uses_the_previous_question(seed_assistant):
+    assert is_follow_up("او درباره تحریم‌ها چه گفت؟") and is_follow_up("و روسیه؟")
+    assert not is_follow_up("پوتین پزشکیان را برای شرکت در کدام اجلاس دعوت کرد؟")
+    assert retrieval_query("پوتین به کدام اجلاس دعوت کرد؟", ["سؤال قبلی"]) == "پوتین به کدام اجلاس دعوت کرد؟"
+    first = "سفیر ایران در روسیه کیست؟"
+    answer = seed_assistant.ask("او درباره توافقنامه جامع چه گفت؟", history=[first])
+    assert not answer.abstained
+    assert any(c.doc_id == "003_71a1316be5b32065" for c in answer.citations)
+
+
+def run_cli(*args, index_dir: Path, stdin: str | None = None):
+    return subprocess.run([sys.executable, "-m", "qa", *args, "--index", str(index_dir)], input=stdin,
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+
+
+def test_cli_json_contracts(seed_assistant):
+    index_dir = seed_assistant.settings.index_dir
+    result = run_cli("ask", "اجلاس سران بریکس در کازان در چه تاریخی برگزار می‌شود؟", "--json", index_dir=index_dir)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert set(answer) == {"question", "answer", "abstained", "citations"}
+    citation = answer["citations"][0]
+    assert set(citation) == {"n", "doc_id", "path", "title", "source", "date", "chunk_id", "text", "start", "end",
+                             "score", "evidence"}
+    assert "آبان" in answer["answer"] and citation["evidence"][0].keys() == {"start", "end"}
+
+    batch = run_cli("ask", "--file", "-", "--json", index_dir=index_dir,
+                    stdin="پوتین پزشکیان را به کدام اجلاس دعوت کرد؟\n\nWhat is the capital of Australia?\n")
+    rows = [json.loads(line) for line in batch.stdout.splitlines()]
+    assert [row["abstained"] for row in rows] == [False, True]
+    assert "بریکس" in rows[0]["answer"]
+
+    info = run_cli("index", "info", "--json", index_dir=index_dir)
+    manifest = json.loads(info.stdout)
+    assert manifest["articles"] == 5 and manifest["embedder"] == "e5-small" and manifest["dimension"] == 384
+
+    missing = run_cli("ask", "سلام", index_dir=index_dir / "nothing")
+    assert missing.returncode == 1 and "qa index build" in missing.stderr
+
+
+def test_cli_build_json(tmp_path, seed_assistant):
+    from tests.conftest import DATA
+
+    result = subprocess.run([sys.executable, "-m", "qa", "index", "build", "--data", str(DATA), "--index",
+                             str(tmp_path / "index"), "--json"], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert {"articles", "chunks", "embedded", "reused", "removed", "skipped", "seconds", "index_dir"} <= set(summary)
+    assert summary["articles"] == 5 and summary["embedded"] == summary["chunks"] and summary["skipped"] == []
+
+
+def test_eval_on_development_questions(seed_assistant):
+    from qa.evaluation import evaluate
+
+    result = evaluate(SHARED / "eval" / "seed_questions.jsonl", seed_assistant.settings, modes=("hybrid",),
+                      assistant=seed_assistant)
+    hybrid = result["modes"]["hybrid"]
+    assert result["questions"] == len(QUESTIONS)
+    assert hybrid["abstain_rate_unanswerable"] == 1.0 and hybrid["abstain_rate_answerable"] == 0.0
+    assert hybrid["hit@5"] >= 0.9 and hybrid["answer_containment"] >= 0.85

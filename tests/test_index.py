@@ -1,0 +1,160 @@
+"""Building, updating, loading and protecting the index (tiny real model)."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.chunking import ChunkingSettings
+from qa.indexing import BuildError, build_index
+from qa.store import BuildLock, BuildLocked, IndexUnavailable, active_build, load_index
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_sentence_transformers_backend_loads_a_local_model(tiny_embedder):
+    vectors = tiny_embedder.embed_documents(["سفر پزشکیان به مسکو", "اجلاس بریکس در کازان"])
+    assert vectors.shape == (2, 32) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert not np.allclose(vectors[0], vectors[1])
+    assert tiny_embedder.id.startswith("sentence-transformers:") and tiny_embedder.id.endswith(":32")
+    single = tiny_embedder.embed_query("سفر پزشکیان به مسکو")
+    assert np.allclose(single, tiny_embedder.embed_queries(["سفر پزشکیان به مسکو"])[0])
+
+
+def test_unavailable_model_is_a_clear_error():
+    from qa.embedding import EmbedderError, create_embedder
+
+    with pytest.raises(EmbedderError, match="offline"):
+        create_embedder("sentence-transformers:no-such-org/no-such-model", Path("unused"))
+    with pytest.raises(EmbedderError, match="Unknown embedder"):
+        create_embedder("word2vec", Path("unused"))
+
+
+def test_incremental_build(seed_data, tmp_path, tiny_embedder):
+    index_dir = tmp_path / "index"
+    first = build_index(seed_data, index_dir, tiny_embedder)
+    assert first.articles == 5 and first.embedded == first.chunks > 5 and first.reused == 0
+    index = load_index(index_dir, tiny_embedder.id)
+    assert len(index.chunks) == first.chunks
+    for chunk in index.chunks:
+        assert index.articles[chunk.doc_id].text[chunk.start:chunk.end] == chunk.text
+
+    again = build_index(seed_data, index_dir, tiny_embedder)
+    assert again.up_to_date and again.embedded == 0
+
+    (seed_data / "004_702534ff9f350d83.txt").unlink()
+    changed = seed_data / "003_71a1316be5b32065.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nجمله‌ای تازه درباره نشست کازان.", encoding="utf-8")
+    (seed_data / "new.json").write_text(json.dumps({"title": "خبر تازه", "text": "متن خبر تازه درباره گاز."}),
+                                        encoding="utf-8")
+    update = build_index(seed_data, index_dir, tiny_embedder)
+    assert (update.added, update.changed, update.removed) == (1, 1, 1)
+    assert 0 < update.embedded < update.chunks / 2
+    index = load_index(index_dir, tiny_embedder.id)
+    assert "004_702534ff9f350d83" not in index.articles and "new" in index.articles
+    assert not any(chunk.doc_id == "004_702534ff9f350d83" for chunk in index.chunks)
+    # Reused vectors equal freshly computed ones.
+    row = 0
+    assert np.allclose(index.chunk_vectors[row], tiny_embedder.embed_documents([index.chunks[row].text])[0], atol=1e-5)
+
+    full = build_index(seed_data, index_dir, tiny_embedder, full=True)
+    assert full.full and full.reused == 0 and full.embedded == full.chunks
+    assert len(list(index_dir.glob("build-*"))) == 1
+
+
+def test_duplicate_passages_are_stored_once(seed_data, tmp_path, tiny_embedder):
+    source = seed_data / "002_a40e68d11fea7ede.txt"
+    (seed_data / "copy.txt").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    summary = build_index(seed_data, tmp_path / "index", tiny_embedder, ChunkingSettings(100, 1))
+    index = load_index(tmp_path / "index")
+    ids = [chunk.chunk_id for chunk in index.chunks]
+    assert len(ids) == len(set(ids)) == summary.chunks
+    assert not any(chunk.doc_id == "copy" for chunk in index.chunks)
+
+
+def test_no_readable_article_keeps_old_index(seed_data, tmp_path, tiny_embedder):
+    index_dir = tmp_path / "index"
+    build_index(seed_data, index_dir, tiny_embedder)
+    before = active_build(index_dir)
+    for path in seed_data.iterdir():
+        path.write_bytes(b"")
+    with pytest.raises(BuildError, match="No readable article"):
+        build_index(seed_data, index_dir, tiny_embedder)
+    assert active_build(index_dir) == before
+    load_index(index_dir)
+
+
+def test_other_embedder_damage_and_format_are_clear_errors(seed_data, tmp_path, tiny_embedder):
+    index_dir = tmp_path / "index"
+    with pytest.raises(IndexUnavailable, match="qa index build"):
+        load_index(index_dir)
+    build_index(seed_data, index_dir, tiny_embedder)
+    with pytest.raises(IndexUnavailable, match="built with embedder .* Run `qa index build`"):
+        load_index(index_dir, "sentence-transformers:other:384")
+    build = active_build(index_dir)
+    manifest = json.loads((build / "manifest.json").read_text())
+    manifest["format_version"] = 999
+    (build / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(IndexUnavailable, match="format 999"):
+        load_index(index_dir)
+    manifest["format_version"] = 1
+    (build / "manifest.json").write_text(json.dumps(manifest))
+    with (build / "chunk_vectors.npy").open("r+b") as handle:
+        handle.seek(200)
+        handle.write(b"\xff\xff\xff\xff")
+    with pytest.raises(IndexUnavailable, match="damaged"):
+        load_index(index_dir)
+    # A build after damage rebuilds instead of reusing.
+    summary = build_index(seed_data, index_dir, tiny_embedder)
+    assert summary.embedded == summary.chunks
+    load_index(index_dir)
+
+
+def test_second_build_fails_clearly_while_one_runs(seed_data, tmp_path, tiny_embedder):
+    index_dir = tmp_path / "index"
+    with BuildLock(index_dir):
+        with pytest.raises(BuildLocked, match="Another build"):
+            build_index(seed_data, index_dir, tiny_embedder)
+
+
+def test_sigkill_mid_build_leaves_previous_index(seed_data, tmp_path, tiny_model_dir, tiny_embedder):
+    index_dir = tmp_path / "index"
+    build_index(seed_data, index_dir, tiny_embedder)
+    before = active_build(index_dir)
+    before_manifest = (before / "manifest.json").read_text()
+    # Enough new text that the second build is still embedding when killed.
+    for copy in range(150):
+        text = "\n".join(f"جمله {copy} شماره {line} درباره همکاری ایران و روسیه." for line in range(40))
+        (seed_data / f"bulk_{copy}.txt").write_text(text, encoding="utf-8")
+    env = dict(os.environ, QA_EMBEDDER=f"sentence-transformers:{tiny_model_dir}", PYTHONPATH=str(ROOT))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "qa", "index", "build", "--data", str(seed_data), "--index", str(index_dir)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if len(list(index_dir.glob("build-*"))) > 1:
+            break
+        lock = index_dir / ".lock"
+        if lock.exists() and lock.read_text().strip() == str(process.pid):
+            time.sleep(1.0)  # it is chunking or embedding now
+            break
+        time.sleep(0.05)
+    assert process.poll() is None, "the build finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert active_build(index_dir) == before
+    assert (before / "manifest.json").read_text() == before_manifest
+    index = load_index(index_dir, tiny_embedder.id)
+    assert len(index.articles) == 5
+    # The next build cleans up after the killed one and completes.
+    summary = build_index(seed_data, index_dir, tiny_embedder)
+    assert summary.articles == 155
+    assert len(list(index_dir.glob("build-*"))) == 1
