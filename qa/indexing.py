@@ -25,7 +25,7 @@ from .store import (
     remove_stale_builds, sentence_refs, write_index,
 )
 from .text import search_tokens
-from .types import BuildSummary, Chunk
+from .types import Article, BuildSummary, Chunk
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,16 @@ class BuildError(RuntimeError):
 
 def _text_key(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def sentence_embedding_input(article: Article, start: int, end: int) -> str:
+    """Return the text embedded for one sentence: the headline, then the sentence.
+
+    A sentence alone often names its subject only by a pronoun ("وی افزود");
+    the headline puts it back, so the sentence vector matches questions that
+    name the subject.
+    """
+    return f"{article.title}: {article.text[start:end]}"
 
 
 def _reusable_index(index_dir: Path, embedder: Embedder, full: bool, notes: list[str]) -> LoadedIndex | None:
@@ -154,13 +164,13 @@ def build_index(data_dir: Path, index_dir: Path, embedder: Embedder,
             for row, chunk in enumerate(previous.chunks):
                 old_vectors[_text_key(chunk.text)] = previous.chunk_vectors[row]
             for row, ref in enumerate(previous.sentences):
-                text = previous.articles[ref.doc_id].text[ref.start:ref.end]
+                text = sentence_embedding_input(previous.articles[ref.doc_id], ref.start, ref.end)
                 old_vectors[_text_key(text)] = previous.sentence_vectors[row]
         articles = {article.doc_id: article for article in corpus.articles}
         chunk_vectors, embedded = _embed_reusing([c.text for c in chunks], old_vectors, embedder,
                                                  "embedding passages", progress)
         sentences = sentence_refs(chunks)
-        sentence_texts = [articles[s.doc_id].text[s.start:s.end] for s in sentences]
+        sentence_texts = [sentence_embedding_input(articles[s.doc_id], s.start, s.end) for s in sentences]
         sentence_vectors, _ = _embed_reusing(sentence_texts, old_vectors, embedder, "embedding sentences", progress)
         if progress:
             progress("writing index", 0, 1)

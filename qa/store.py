@@ -27,10 +27,12 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -38,12 +40,33 @@ import numpy as np
 
 from .types import Article, Chunk, Hit, Span
 
-FORMAT_VERSION = 1
+# 2: sentence vectors embed the headline with the sentence.
+FORMAT_VERSION = 2
 POINTER_FILE = "CURRENT"
 LOCK_FILE = ".lock"
 MANIFEST_FILE = "manifest.json"
 # Exact search is fast enough up to here on a laptop; above, HNSW.
 HNSW_THRESHOLD = 50_000
+
+
+@lru_cache(maxsize=1)
+def _faiss():
+    try:
+        import faiss
+    except ImportError:
+        raise ImportError("The index needs FAISS: pip install faiss-cpu") from None
+    return faiss
+
+
+@lru_cache(maxsize=1)
+def _bm25s():
+    try:
+        import bm25s
+    except ImportError:
+        raise ImportError("The lexical index needs bm25s: pip install bm25s") from None
+    # bm25s sets its own logger to DEBUG on import; its messages are noise here.
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
 
 
 class IndexUnavailable(RuntimeError):
@@ -146,8 +169,7 @@ def sentence_refs(chunks: Sequence[Chunk]) -> tuple[SentenceRef, ...]:
 
 
 def _build_dense_index(vectors: np.ndarray, kind: str):
-    import faiss
-
+    faiss = _faiss()
     dimension = vectors.shape[1]
     # Inner product over L2-normalized vectors is cosine similarity.
     if kind == "hnsw":
@@ -162,9 +184,7 @@ def _build_dense_index(vectors: np.ndarray, kind: str):
 
 
 def _build_lexical_index(chunk_tokens: Sequence[Sequence[str]]):
-    import bm25s
-
-    retriever = bm25s.BM25()
+    retriever = _bm25s().BM25()
     # bm25s cannot index an empty document list or an empty vocabulary.
     corpus = [list(tokens) or ["\u0000"] for tokens in chunk_tokens]
     retriever.index(corpus, show_progress=False)
@@ -182,8 +202,6 @@ def write_index(index_dir: Path, contents: IndexContents, dense_kind: str = "aut
     Returns:
         The manifest written.
     """
-    import faiss
-
     index_dir.mkdir(parents=True, exist_ok=True)
     name = f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 1_000_000}"
     target = index_dir / name
@@ -195,7 +213,7 @@ def write_index(index_dir: Path, contents: IndexContents, dense_kind: str = "aut
     _write_jsonl(target / "sentences.jsonl", ([s.doc_id, s.start, s.end] for s in contents.sentences))
     np.save(target / "chunk_vectors.npy", contents.chunk_vectors.astype(np.float32), allow_pickle=False)
     np.save(target / "sentence_vectors.npy", contents.sentence_vectors.astype(np.float32), allow_pickle=False)
-    faiss.write_index(_build_dense_index(contents.chunk_vectors, dense_kind), str(target / "dense.faiss"))
+    _faiss().write_index(_build_dense_index(contents.chunk_vectors, dense_kind), str(target / "dense.faiss"))
     _build_lexical_index(contents.chunk_tokens).save(str(target / "lexical"))
     files = {str(path.relative_to(target)): _sha256(path) for path in sorted(target.rglob("*")) if path.is_file()}
     manifest = Manifest(
@@ -408,9 +426,6 @@ def load_index(index_dir: Path, embedder_id: str | None = None) -> LoadedIndex:
         IndexUnavailable: Missing, damaged, other format or other embedder;
             the message says to run ``qa index build``.
     """
-    import bm25s
-    import faiss
-
     manifest = read_manifest(index_dir)
     build = active_build(index_dir)
     assert build is not None
@@ -436,8 +451,8 @@ def load_index(index_dir: Path, embedder_id: str | None = None) -> LoadedIndex:
         sentences = [SentenceRef(*row) for row in _read_jsonl(build / "sentences.jsonl")]
         chunk_vectors = np.load(build / "chunk_vectors.npy", allow_pickle=False)
         sentence_vectors = np.load(build / "sentence_vectors.npy", allow_pickle=False)
-        dense = faiss.read_index(str(build / "dense.faiss"))
-        lexical = bm25s.BM25.load(str(build / "lexical"), load_corpus=False)
+        dense = _faiss().read_index(str(build / "dense.faiss"))
+        lexical = _bm25s().BM25.load(str(build / "lexical"), load_corpus=False)
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:
         raise IndexUnavailable(
             f"The index in {index_dir} cannot be read ({error}). Run `qa index build --full` to rebuild it."

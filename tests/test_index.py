@@ -13,7 +13,7 @@ import pytest
 
 from qa.chunking import ChunkingSettings
 from qa.indexing import BuildError, build_index
-from qa.store import BuildLock, BuildLocked, IndexUnavailable, active_build, load_index
+from qa.store import FORMAT_VERSION, BuildLock, BuildLocked, IndexUnavailable, active_build, load_index
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -104,7 +104,7 @@ def test_other_embedder_damage_and_format_are_clear_errors(seed_data, tmp_path, 
     (build / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(IndexUnavailable, match="format 999"):
         load_index(index_dir)
-    manifest["format_version"] = 1
+    manifest["format_version"] = FORMAT_VERSION
     (build / "manifest.json").write_text(json.dumps(manifest))
     with (build / "chunk_vectors.npy").open("r+b") as handle:
         handle.seek(200)
