@@ -88,12 +88,14 @@ class Assistant:
             counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
         return counts
 
-    def build(self, full: bool = False, progress: Progress | None = None) -> BuildSummary:
+    def build(self, full: bool = False, progress: Progress | None = None, dense_index: str = "auto") -> BuildSummary:
         """Build or update the index, then answer from the new one.
 
         Args:
             full: Rebuild everything.
             progress: Called with ``(stage, done, total)``.
+            dense_index: FAISS index kind: ``auto`` (exact up to 50,000 chunks,
+                HNSW above), ``flat`` or ``hnsw``.
 
         Returns:
             The build summary.
@@ -101,7 +103,7 @@ class Assistant:
         summary = build_index(
             self.settings.data_dir, self.settings.index_dir, self.embedder,
             ChunkingSettings(self.settings.chunk_tokens, self.settings.overlap_sentences),
-            full=full, progress=progress,
+            full=full, progress=progress, dense_kind=dense_index,
         )
         self.reload()
         return summary

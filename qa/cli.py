@@ -1,6 +1,6 @@
 """The ``qa`` command: build the index, ask, evaluate, serve.
 
-    qa index build [--data DIR] [--index DIR] [--embedder NAME] [--full] [--json]
+    qa index build [--data DIR] [--index DIR] [--embedder NAME] [--full] [--dense-index KIND] [--json]
     qa index info  [--index DIR] [--json]
     qa ask QUESTION [--index DIR] [--k N] [--mode hybrid|dense|lexical] [--json]
     qa ask --file FILE|- [--json]
@@ -72,7 +72,8 @@ def command_build(args: argparse.Namespace) -> int:
     from .assistant import Assistant
 
     assistant = Assistant(_settings(args))
-    summary = assistant.build(full=args.full, progress=_progress_bar(sys.stderr.isatty() and not args.json))
+    summary = assistant.build(full=args.full, progress=_progress_bar(sys.stderr.isatty() and not args.json),
+                              dense_index=args.dense_index)
     if args.json:
         _print_json(summary.to_dict())
     else:
@@ -168,6 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--index", type=Path, help="index directory (default: index, env QA_INDEX_DIR)")
     build.add_argument("--embedder", help="e5-small (default) or sentence-transformers:<model id or path>")
     build.add_argument("--full", action="store_true", help="rebuild everything, reusing nothing")
+    build.add_argument("--dense-index", choices=("auto", "flat", "hnsw"), default="auto",
+                       help="FAISS index: exact (flat) or approximate (hnsw); auto = flat up to 50,000 chunks")
     build.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     build.set_defaults(run=command_build)
     info = index.add_parser("info", help="show what the index holds")

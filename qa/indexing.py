@@ -135,7 +135,8 @@ def build_index(data_dir: Path, index_dir: Path, embedder: Embedder,
         added = sum(1 for doc_id in new_hashes if doc_id not in old_hashes)
         changed = sum(1 for doc_id, h in new_hashes.items() if doc_id in old_hashes and old_hashes[doc_id] != h)
         removed = sum(1 for doc_id in old_hashes if doc_id not in new_hashes)
-        if previous is not None and same_chunking and old_hashes == new_hashes:
+        same_dense = previous is not None and dense_kind in ("auto", previous.manifest.dense_index)
+        if previous is not None and same_chunking and same_dense and old_hashes == new_hashes:
             return BuildSummary(
                 articles=len(corpus.articles), chunks=len(previous.chunks), embedded=0,
                 reused=len(previous.chunks), added=0, changed=0, removed=0, skipped=corpus.skipped,

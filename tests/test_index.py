@@ -158,3 +158,16 @@ def test_sigkill_mid_build_leaves_previous_index(seed_data, tmp_path, tiny_model
     summary = build_index(seed_data, index_dir, tiny_embedder)
     assert summary.articles == 155
     assert len(list(index_dir.glob("build-*"))) == 1
+
+
+def test_hnsw_index_finds_the_same_passages(seed_data, tmp_path, tiny_embedder):
+    build_index(seed_data, tmp_path / "flat", tiny_embedder, dense_kind="flat")
+    summary = build_index(seed_data, tmp_path / "flat", tiny_embedder, dense_kind="hnsw")
+    assert not summary.up_to_date and summary.embedded == 0  # new FAISS index, vectors reused
+    hnsw = load_index(tmp_path / "flat")
+    assert hnsw.manifest.dense_index == "hnsw"
+    build_index(seed_data, tmp_path / "exact", tiny_embedder, dense_kind="flat")
+    exact = load_index(tmp_path / "exact")
+    queries = tiny_embedder.embed_queries(["سفر پزشکیان به مسکو", "اجلاس بریکس"])
+    for approximate, truth in zip(hnsw.dense_search_batch(queries, 3), exact.dense_search_batch(queries, 3)):
+        assert [h.chunk.chunk_id for h in approximate] == [h.chunk.chunk_id for h in truth]
