@@ -167,10 +167,7 @@ def search_tokens(text: str) -> list[str]:
 
 
 def _line_spans(text: str) -> list[Span]:
-    spans = []
-    for match in re.finditer(r"[^\n\r]+", text):
-        spans.append(Span(match.start(), match.end()))
-    return spans
+    return [Span(match.start(), match.end()) for match in re.finditer(r"[^\n\r]+", text)]
 
 
 def split_sentences(text: str) -> list[Span]:
@@ -207,7 +204,7 @@ def split_sentences(text: str) -> list[Span]:
                     remaining -= 1
                 cursor += 1
             spans.append(Span(start, cursor))
-        if cursor < line.end and text[cursor:line.end].strip():
-            tail_start = cursor + (len(text[cursor:line.end]) - len(text[cursor:line.end].lstrip()))
-            spans.append(Span(tail_start, line.end - (len(text[cursor:line.end]) - len(text[cursor:line.end].rstrip()))))
+        tail = text[cursor:line.end]
+        if tail.strip():  # anything hazm did not return stays a sentence
+            spans.append(Span(cursor + len(tail) - len(tail.lstrip()), line.end - len(tail) + len(tail.rstrip())))
     return spans
