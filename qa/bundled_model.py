@@ -32,6 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .files import sha256_file
+
 log = logging.getLogger(__name__)
 
 # Bump when the conversion output changes, so old caches are rebuilt.
@@ -377,17 +379,9 @@ def bundle_hidden_size(hf_dir: Path) -> int:
     return int(json.loads((hf_dir / "config.json").read_text())["hidden_size"])
 
 
-def _file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _checksums(model_dir: Path) -> dict[str, str]:
     return {
-        str(path.relative_to(model_dir)): _file_digest(path)
+        str(path.relative_to(model_dir)): sha256_file(path)
         for path in sorted(model_dir.rglob("*"))
         if path.is_file() and path.name != CHECKSUM_FILE
     }

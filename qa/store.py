@@ -25,7 +25,6 @@ module: searches return :class:`~qa.types.Hit` lists.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import logging
 import os
@@ -38,6 +37,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .files import sha256_file
 from .types import Article, Chunk, Hit, Span
 
 # 2: sentence vectors embed the headline with the sentence.
@@ -127,14 +127,6 @@ class IndexContents:
     build_seconds: float = 0.0
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _write_jsonl(path: Path, rows) -> None:
     with path.open("w", encoding="utf-8") as handle:
         for row in rows:
@@ -215,7 +207,7 @@ def write_index(index_dir: Path, contents: IndexContents, dense_kind: str = "aut
     np.save(target / "sentence_vectors.npy", contents.sentence_vectors.astype(np.float32), allow_pickle=False)
     _faiss().write_index(_build_dense_index(contents.chunk_vectors, dense_kind), str(target / "dense.faiss"))
     _build_lexical_index(contents.chunk_tokens).save(str(target / "lexical"))
-    files = {str(path.relative_to(target)): _sha256(path) for path in sorted(target.rglob("*")) if path.is_file()}
+    files = {str(path.relative_to(target)): sha256_file(path) for path in sorted(target.rglob("*")) if path.is_file()}
     manifest = Manifest(
         format_version=FORMAT_VERSION,
         embedder=contents.embedder,
@@ -441,7 +433,7 @@ def load_index(index_dir: Path, embedder_id: str | None = None) -> LoadedIndex:
         )
     for name, digest in manifest.files.items():
         path = build / name
-        if not path.is_file() or _sha256(path) != digest:
+        if not path.is_file() or sha256_file(path) != digest:
             raise IndexUnavailable(
                 f"The index file {path} is missing or damaged. Run `qa index build --full` to rebuild it."
             )
