@@ -356,7 +356,7 @@ def convert(bundle_path: Path, target: Path) -> None:
     build_tokenizer(bundle).save_pretrained(staging)
     del bundle
     transformer = models.Transformer(
-        str(staging), max_seq_length=bundle_positions(staging), model_args={"add_pooling_layer": False}
+        str(staging), max_seq_length=bundle_positions(staging), model_kwargs={"add_pooling_layer": False}
     )
     pooling = models.Pooling(bundle_hidden_size(staging), pooling_mode="mean")
     model = SentenceTransformer(
