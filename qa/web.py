@@ -13,12 +13,13 @@ import re
 import shutil
 import sys
 from pathlib import Path
+from typing import Mapping
 
 from .assistant import Assistant
 from .config import RETRIEVAL_MODES, Settings
 from .corpus import SUPPORTED_SUFFIXES, read_file
 from .store import IndexUnavailable
-from .types import Answer
+from .types import Answer, Article
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +51,20 @@ def _highlighted_passage(citation) -> str:
     return "".join(pieces)
 
 
-def render_sources(answer: Answer | None, assistant: Assistant) -> str:
-    """Return the sources panel (HTML, every article string escaped)."""
+def render_sources(answer: Answer | None, articles: Mapping[str, Article]) -> str:
+    """Return the sources panel (HTML, every article string escaped).
+
+    Args:
+        answer: The answer to show sources for (None: the empty panel).
+        articles: Articles by ``doc_id``, for the full text under each source.
+    """
     if answer is None:
         return "<div class='rtl'><p>منابع پاسخ اینجا نشان داده می‌شوند.</p></div>"
     heading = ("نزدیک‌ترین بخش‌ها (پاسخ پرسش را در بر ندارند)" if answer.abstained else "منابع")
     parts = [f"<div class='rtl sources'><h3>{heading}</h3>"]
     for citation in answer.citations:
         meta = " · ".join(html.escape(part) for part in (citation.source, citation.date, citation.path) if part)
-        article = assistant.index.articles.get(citation.doc_id)
+        article = articles.get(citation.doc_id)
         classes = "source not-answer" if answer.abstained else "source"
         parts.append(
             f"<div class='{classes}' data-n='{citation.n}'>"
@@ -162,11 +168,13 @@ def build_app(assistant: Assistant):
         reply = answer.answer
         if answer.abstained:
             reply = "⚠️ " + reply
-        messages = messages + [{"role": "user", "content": question}, {"role": "assistant", "content": reply}]
-        return "", messages, questions + [question], render_sources(answer, assistant)
+        # The chatbot renders HTML even without markdown: escape article and user text.
+        messages = messages + [{"role": "user", "content": html.escape(question)},
+                               {"role": "assistant", "content": html.escape(reply)}]
+        return "", messages, questions + [question], render_sources(answer, assistant.index.articles)
 
     def clear():
-        return [], [], render_sources(None, assistant), ""
+        return [], [], render_sources(None, {}), ""
 
     def rebuild(progress=gr.Progress()):
         summary = assistant.build(progress=progress_callback(progress))
@@ -211,7 +219,9 @@ def build_app(assistant: Assistant):
         with gr.Tab("گفتگو"):
             with gr.Row():
                 with gr.Column(scale=3):
-                    chatbot = gr.Chatbot(rtl=True, height=420, label="گفتگو", elem_id="chat")
+                    # Answers are article sentences: plain text, never markdown or HTML.
+                    chatbot = gr.Chatbot(rtl=True, height=420, label="گفتگو", elem_id="chat", render_markdown=False,
+                                         sanitize_html=True)
                     box = gr.Textbox(placeholder="پرسش خود را بنویسید و Enter بزنید…", rtl=True, show_label=False,
                                      elem_id="question", lines=1)
                     with gr.Row():
@@ -222,7 +232,7 @@ def build_app(assistant: Assistant):
                         k = gr.Slider(1, 10, value=assistant.settings.k, step=1, label="تعداد بخش‌های بازیابی‌شده")
                         mode = gr.Radio(list(RETRIEVAL_MODES), value=assistant.settings.mode, label="روش بازیابی")
                 with gr.Column(scale=2):
-                    sources = gr.HTML(render_sources(None, assistant), elem_id="sources")
+                    sources = gr.HTML(render_sources(None, {}), elem_id="sources")
         with gr.Tab("نمایه", elem_classes=["rtl"]):
             status = gr.Markdown(status_markdown(assistant), elem_id="status")
             rebuild_button = gr.Button("بازسازی نمایه", elem_id="rebuild")

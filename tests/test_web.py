@@ -75,7 +75,7 @@ def test_sanitize_and_reject_uploads(tmp_path, tiny_embedder):
     from qa.assistant import Assistant
     from qa.config import Settings
     from qa.web import render_sources, sanitize_name, save_uploads
-    from qa.types import Answer, Citation, Span
+    from qa.types import Answer, Article, Citation, Span
 
     assert sanitize_name("../../etc/passwd.txt") == "passwd.txt"
     assert sanitize_name(".hidden.md") == "hidden.md"
@@ -99,9 +99,10 @@ def test_sanitize_and_reject_uploads(tmp_path, tiny_embedder):
     # Article text is escaped: markup is shown, never run.
     citation = Citation(1, "d", "d.txt", "<b>t</b>", None, None, "c", "<script>alert(1)</script> متن", 0, 34, 1.0,
                         (Span(0, 25),))
-    assistant._index = None
-    html_out = render_sources(Answer("q", "a [1]", False, (citation,)), type("A", (), {"index": type("I", (), {"articles": {}})()})())
+    article = Article("d", "d.txt", "<b>t</b>", "<img src=x onerror=alert(1)> متن کامل")
+    html_out = render_sources(Answer("q", "a [1]", False, (citation,)), {"d": article})
     assert "<script>" not in html_out and "&lt;script&gt;" in html_out and "<mark>" in html_out
+    assert "<img" not in html_out and "&lt;img" in html_out and "<b>t</b>" not in html_out
 
 
 def launch_browser(playwright):
@@ -144,8 +145,8 @@ def test_browser_upload_and_rebuild(running_app, tmp_path):
 
     url, data = running_app
     article = tmp_path / "kazan_news.txt"
-    article.write_text("نشست تازه در کازان\nوزیران نیرو در کازان درباره نیروگاه خورشیدی تفاهم‌نامه‌ای امضا کردند.\n",
-                       encoding="utf-8")
+    article.write_text("نشست تازه در کازان\nوزیران نیرو در کازان درباره نیروگاه خورشیدی تفاهم‌نامه‌ای امضا کردند "
+                       "<script>window.injected = 1</script><b>درشت</b>.\n", encoding="utf-8")
     with sync_playwright() as playwright:
         browser = launch_browser(playwright)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -163,5 +164,10 @@ def test_browser_upload_and_rebuild(running_app, tmp_path):
         page.keyboard.press("Enter")
         page.wait_for_selector("#sources mark", timeout=120_000)
         assert "خورشیدی" in page.locator("#sources").inner_text()
+        # The article's markup is shown as text, never run or rendered.
+        assert page.evaluate("window.injected === undefined")
+        bold = page.locator("#chat b, #sources b:not(.source > div > b)").filter(has_text="درشت")
+        assert bold.count() == 0, bold.first.evaluate("e => e.parentElement.outerHTML")
+        assert "<b>درشت</b>" in page.locator("#chat").inner_text()
         page.screenshot(path=str(ARTIFACTS / "upload.png"), full_page=True)
         browser.close()
