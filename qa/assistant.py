@@ -7,8 +7,6 @@ the previous one until the new one is complete.
 
 from __future__ import annotations
 
-import logging
-import threading
 from typing import Sequence
 
 from .answer import compose_answer
@@ -17,10 +15,9 @@ from .config import Settings
 from .embedding import Embedder, create_embedder
 from .indexing import Progress, build_index
 from .retrieval import Retriever, retrieval_query
-from .store import LoadedIndex, Manifest, load_index, read_manifest
+from .store import IndexUnavailable, LoadedIndex, Manifest, load_index, read_manifest
 from .types import Answer, Article, BuildSummary
 
-log = logging.getLogger(__name__)
 
 
 class Assistant:
@@ -34,9 +31,9 @@ class Assistant:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self._embedder = embedder
-        self._index: LoadedIndex | None = None
+        # One reference to the index and its retriever: replacing it is atomic,
+        # so questions asked during a rebuild use the old index until the swap.
         self._retriever: Retriever | None = None
-        self._lock = threading.Lock()
 
     @property
     def embedder(self) -> Embedder:
@@ -50,7 +47,7 @@ class Assistant:
         try:
             read_manifest(self.settings.index_dir)
             return True
-        except Exception:  # noqa: BLE001 - any failure means "no usable index"
+        except IndexUnavailable:
             return False
 
     def reload(self) -> LoadedIndex:
@@ -60,18 +57,22 @@ class Assistant:
             IndexUnavailable: Missing, damaged or made by another embedder.
         """
         index = load_index(self.settings.index_dir, self.embedder.id)
-        retriever = Retriever(index, self.embedder)
-        with self._lock:
-            self._index, self._retriever = index, retriever
+        self._retriever = Retriever(index, self.embedder)
         return index
+
+    def retriever(self) -> Retriever:
+        """The retriever over the loaded index (loading it on first use)."""
+        retriever = self._retriever
+        if retriever is None:
+            self.reload()
+            retriever = self._retriever
+        assert retriever is not None
+        return retriever
 
     @property
     def index(self) -> LoadedIndex:
         """The loaded index (loaded on first use)."""
-        if self._index is None:
-            self.reload()
-        assert self._index is not None
-        return self._index
+        return self.retriever().index
 
     def manifest(self) -> Manifest:
         """The manifest of the index on disk."""
@@ -107,13 +108,6 @@ class Assistant:
         )
         self.reload()
         return summary
-
-    def retriever(self) -> Retriever:
-        """The retriever over the loaded index (loading it on first use)."""
-        self.index  # noqa: B018 - loads the index on first use
-        with self._lock:
-            assert self._retriever is not None
-            return self._retriever
 
     def ask_batch(self, questions: Sequence[str], k: int | None = None, mode: str | None = None,
                   histories: Sequence[Sequence[str]] | None = None) -> list[Answer]:

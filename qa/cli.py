@@ -184,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     for sub in (ask,):
         sub.add_argument("--index", type=Path)
         sub.add_argument("--embedder")
-        sub.add_argument("--k", type=int, help="passages to retrieve (default 5)")
+        sub.add_argument("--k", type=int, help="passages to retrieve (default 10, env QA_K)")
         sub.add_argument("--mode", choices=RETRIEVAL_MODES)
         sub.add_argument("--json", action="store_true")
     ask.set_defaults(run=command_ask)

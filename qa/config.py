@@ -46,7 +46,7 @@ class Settings:
     model_cache: Path = Path()
     chunk_tokens: int = 200
     overlap_sentences: int = 1
-    k: int = 5
+    k: int = 10
     mode: str = "hybrid"
     host: str = "127.0.0.1"
     port: int = 7860

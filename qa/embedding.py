@@ -14,7 +14,6 @@ the model and normalization are written once, in :class:`Embedder`.
 
 from __future__ import annotations
 
-import logging
 import os
 from abc import ABC, abstractmethod
 from functools import lru_cache
@@ -25,7 +24,6 @@ import numpy as np
 
 from .text import embedding_text
 
-log = logging.getLogger(__name__)
 
 BUNDLED_NAME = "e5-small"
 ST_PREFIX = "sentence-transformers:"

@@ -73,8 +73,8 @@ def read_questions(path: Path, data_dir: Path) -> tuple[list[EvalQuestion], Path
     data_dir.mkdir(parents=True, exist_ok=True)
     questions = []
     records = []
-    for article_number, article in enumerate(data):
-        for paragraph_number, paragraph in enumerate(article["paragraphs"]):
+    for article in data:
+        for paragraph in article["paragraphs"]:
             doc_id = f"squad#{len(records) + 1}"
             records.append({"title": article.get("title", ""), "text": paragraph["context"]})
             for qa in paragraph["qas"]:

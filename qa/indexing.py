@@ -9,7 +9,6 @@ written by :func:`qa.store.write_index`, atomically.
 from __future__ import annotations
 
 import hashlib
-import logging
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -27,7 +26,6 @@ from .store import (
 from .text import search_tokens
 from .types import Article, BuildSummary, Chunk
 
-log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` during a build."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import json
-import logging
 import re
 import shutil
 import sys
@@ -21,7 +20,6 @@ from .corpus import SUPPORTED_SUFFIXES, read_file
 from .store import IndexUnavailable
 from .types import Answer, Article
 
-log = logging.getLogger(__name__)
 
 CSS = """
 .gradio-container { direction: rtl; }
@@ -229,7 +227,7 @@ def build_app(assistant: Assistant):
                         clear_button = gr.Button("گفتگوی تازه", elem_id="clear")
                     gr.Examples(examples=[[e] for e in examples], inputs=[box], label="نمونه پرسش‌ها")
                     with gr.Accordion("تنظیمات", open=False):
-                        k = gr.Slider(1, 10, value=assistant.settings.k, step=1, label="تعداد بخش‌های بازیابی‌شده")
+                        k = gr.Slider(1, 20, value=assistant.settings.k, step=1, label="تعداد بخش‌های بازیابی‌شده")
                         mode = gr.Radio(list(RETRIEVAL_MODES), value=assistant.settings.mode, label="روش بازیابی")
                 with gr.Column(scale=2):
                     sources = gr.HTML(render_sources(None, {}), elem_id="sources")
