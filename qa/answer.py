@@ -18,7 +18,8 @@ from typing import Sequence
 import numpy as np
 
 from .store import LoadedIndex
-from .text import content_words, search_key
+from .retrieval import near_duplicates
+from .text import content_words, search_key, search_tokens
 from .types import Answer, Citation, Hit, Span
 
 MAX_SENTENCES = 3
@@ -131,17 +132,18 @@ def score_sentences(question: str, query_vector: np.ndarray, hits: Sequence[Hit]
 
 def _pick(scored: Sequence[ScoredSentence]) -> list[ScoredSentence]:
     chosen: list[ScoredSentence] = []
-    seen_keys: set[str] = set()
+    chosen_words: list[frozenset[str]] = []
     for sentence in scored:
         if len(chosen) == MAX_SENTENCES:
             break
         if chosen and sentence.score < chosen[0].score - FOLLOW_MARGIN:
             break
-        key = search_key(sentence.text)
-        # The same sentence may sit in two passages or two articles.
-        if key in seen_keys:
+        # The same sentence may sit in two passages or two articles, sometimes
+        # with its spaces and ZWNJs written differently.
+        words = frozenset(search_tokens(sentence.text))
+        if any(near_duplicates(words, other) for other in chosen_words):
             continue
-        seen_keys.add(key)
+        chosen_words.append(words)
         chosen.append(sentence)
     return chosen
 

@@ -32,6 +32,16 @@ _PRONOUNS = {search_key(w) for w in ("او", "وی", "ایشان", "آنها", "
 _LEADING_AND = re.compile(r"^\s*(و|and|what about|how about|چطور|آیا او)\b", re.IGNORECASE)
 
 
+def near_duplicates(first: frozenset[str], second: frozenset[str]) -> bool:
+    """Tell whether two texts, given as word sets, say the same thing.
+
+    Pass :func:`~qa.text.search_tokens` sets: they hold the joined word
+    pairs, so "رئیس جمهوری" and "رئیسجمهوری" count as the same words.
+    """
+    union = len(first | second)
+    return bool(union) and len(first & second) / union >= NEAR_DUPLICATE_JACCARD
+
+
 def is_follow_up(question: str) -> bool:
     """Tell whether a question needs the conversation to be understood.
 
@@ -114,21 +124,13 @@ class Retriever:
     def _words(self, hit: Hit) -> frozenset[str]:
         key = hit.chunk.chunk_id
         if key not in self._word_sets:
-            self._word_sets[key] = frozenset(content_words(hit.chunk.text))
+            self._word_sets[key] = frozenset(search_tokens(hit.chunk.text))
         return self._word_sets[key]
 
     def _without_near_duplicates(self, hits: Sequence[Hit], k: int) -> list[Hit]:
         kept: list[Hit] = []
         for hit in hits:
-            words = self._words(hit)
-            duplicate = False
-            for other in kept:
-                other_words = self._words(other)
-                union = len(words | other_words)
-                if union and len(words & other_words) / union >= NEAR_DUPLICATE_JACCARD:
-                    duplicate = True
-                    break
-            if not duplicate:
+            if not any(near_duplicates(self._words(hit), self._words(other)) for other in kept):
                 kept.append(hit)
             if len(kept) == k:
                 break

@@ -24,6 +24,7 @@ from .types import Answer, Article
 CSS = """
 .gradio-container { direction: rtl; }
 .rtl, .rtl * { direction: rtl; text-align: right; }
+.rtl bdi[dir=ltr] { direction: ltr; unicode-bidi: isolate; }
 body, .gradio-container, .gradio-container * {
   font-family: Vazirmatn, "Noto Naskh Arabic", "Noto Sans Arabic", Tahoma, "DejaVu Sans", sans-serif; }
 .source { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 12px; margin: 8px 0; }
@@ -33,6 +34,7 @@ body, .gradio-container, .gradio-container * {
 .source .passage, .source .article { white-space: pre-wrap; line-height: 1.9; unicode-bidi: plaintext; }
 .source .article { max-height: 24em; overflow: auto; font-size: .95em; }
 .ltr-number { direction: ltr; unicode-bidi: isolate; }
+#chat .message, #chat .message * { unicode-bidi: plaintext; }
 """
 SAFE_NAME = re.compile(r"[^\w.\-\u0600-\u06FF\u200c]+")
 
@@ -61,7 +63,11 @@ def render_sources(answer: Answer | None, articles: Mapping[str, Article]) -> st
     heading = ("نزدیک‌ترین بخش‌ها (پاسخ پرسش را در بر ندارند)" if answer.abstained else "منابع")
     parts = [f"<div class='rtl sources'><h3>{heading}</h3>"]
     for citation in answer.citations:
-        meta = " · ".join(html.escape(part) for part in (citation.source, citation.date, citation.path) if part)
+        # Each part isolated: a Latin file name or a date inside Persian text
+        # would otherwise be reordered by the bidi algorithm ("txt_003").
+        parts_meta = [f"<bdi>{html.escape(citation.source)}</bdi>"] if citation.source else []
+        parts_meta += [f"<bdi dir='ltr'>{html.escape(part)}</bdi>" for part in (citation.date, citation.path) if part]
+        meta = " · ".join(parts_meta)
         article = articles.get(citation.doc_id)
         classes = "source not-answer" if answer.abstained else "source"
         parts.append(

@@ -1,6 +1,7 @@
 """End to end on the real model and the real articles: the development questions."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -64,6 +65,14 @@ def test_citations_point_into_the_articles(seed_assistant):
             assert article.text[span.start:span.end] in answer.answer
         assert f"[{citation.n}]" in answer.answer
     assert answer.answer.count("[") <= 3
+
+
+def test_answer_never_repeats_a_sentence(seed_assistant):
+    # Seed 002 repeats a sentence, once with "رئیس جمهوری", once with "رئیسجمهوری".
+    answer = seed_assistant.ask("پوتین پزشکیان را برای شرکت در کدام اجلاس دعوت کرد؟")
+    sentences = [part for part in re.split(r"\s*\[\d+\]\s*", answer.answer) if part]
+    keys = [search_key(sentence).replace(" ", "") for sentence in sentences]
+    assert len(keys) == len(set(keys)) and len(sentences) <= 3
 
 
 def test_follow_up_uses_the_previous_question(seed_assistant):

@@ -133,6 +133,8 @@ def test_browser_question_shows_cited_highlighted_rtl_answer(running_app):
         direction = page.evaluate("getComputedStyle(document.querySelector('#question textarea')).direction")
         assert direction == "rtl"
         assert page.evaluate("getComputedStyle(document.querySelector('#sources .passage')).direction") == "rtl"
+        # File names and dates keep their own (left-to-right) order inside the Persian line.
+        assert page.evaluate("getComputedStyle(document.querySelector('#sources .meta bdi[dir=ltr]')).direction") == "ltr"
         page.screenshot(path=str(ARTIFACTS / "chat.png"), full_page=True)
         browser.close()
 
