@@ -113,9 +113,12 @@ def score_sentences(question: str, query_vector: np.ndarray, hits: Sequence[Hit]
     total_weight = sum(weights.values())
     cues = question_cues(question)
     scored: list[ScoredSentence] = []
+    seen: set[tuple[str, Span]] = set()
     for rank, hit in enumerate(hits):
         article = index.articles[hit.chunk.doc_id]
-        spans = hit.chunk.sentences
+        # Overlapping chunks share a sentence: score it once, for the better-ranked chunk.
+        spans = [span for span in hit.chunk.sentences if (hit.chunk.doc_id, span) not in seen]
+        seen.update((hit.chunk.doc_id, span) for span in spans)
         if not spans:
             continue
         similarities = index.sentence_vectors_for(hit.chunk.doc_id, spans) @ query_vector
