@@ -88,9 +88,10 @@ def command_build(args: argparse.Namespace) -> int:
 def command_info(args: argparse.Namespace) -> int:
     from .store import read_manifest
 
-    manifest = read_manifest(_settings(args).index_dir)
+    index_dir = _settings(args).index_dir
+    manifest = read_manifest(index_dir)
     info = {key: value for key, value in manifest.to_dict().items() if key not in ("files", "documents")}
-    info["index_dir"] = str(_settings(args).index_dir)
+    info["index_dir"] = str(index_dir)
     if args.json:
         _print_json(info)
     else:
@@ -158,6 +159,15 @@ def command_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_question_options(parser: argparse.ArgumentParser, mode_help: str) -> None:
+    """Options shared by the commands that ask questions (ask, eval)."""
+    parser.add_argument("--index", type=Path, help="index directory (default: index, env QA_INDEX_DIR)")
+    parser.add_argument("--embedder", help="embedder the index was built with (default e5-small)")
+    parser.add_argument("--k", type=int, help="passages to retrieve (default 10, env QA_K)")
+    parser.add_argument("--mode", choices=RETRIEVAL_MODES, help=mode_help)
+    parser.add_argument("--json", action="store_true")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``qa`` command."""
     parser = argparse.ArgumentParser(prog="qa", description="Ask questions about Persian news articles, with cited sources.")
@@ -181,21 +191,12 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="answer a question with cited sources")
     ask.add_argument("question", nargs="*", help="the question")
     ask.add_argument("--file", help="one question per line ('-' for standard input); JSON Lines out with --json")
-    for sub in (ask,):
-        sub.add_argument("--index", type=Path)
-        sub.add_argument("--embedder")
-        sub.add_argument("--k", type=int, help="passages to retrieve (default 10, env QA_K)")
-        sub.add_argument("--mode", choices=RETRIEVAL_MODES)
-        sub.add_argument("--json", action="store_true")
+    _add_question_options(ask, mode_help="retrieval mode (default hybrid, env QA_MODE)")
     ask.set_defaults(run=command_ask)
 
     evaluation = commands.add_parser("eval", help="measure retrieval and answers on a question file")
     evaluation.add_argument("file", help="our JSON Lines questions or a SQuAD-format JSON file")
-    evaluation.add_argument("--index", type=Path)
-    evaluation.add_argument("--embedder")
-    evaluation.add_argument("--k", type=int)
-    evaluation.add_argument("--mode", choices=RETRIEVAL_MODES, help="measure one mode (default: all three)")
-    evaluation.add_argument("--json", action="store_true")
+    _add_question_options(evaluation, mode_help="measure one mode (default: all three)")
     evaluation.set_defaults(run=command_eval)
 
     serve = commands.add_parser("serve", help="start the chat web app")
