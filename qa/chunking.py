@@ -10,6 +10,7 @@ Every chunk keeps offsets into the article: ``article.text[start:end] == text``.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -17,6 +18,7 @@ from .text import split_sentences
 from .types import Article, Chunk, Span
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
+_NON_SPACE = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
@@ -37,19 +39,30 @@ def chunk_id_for(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def _word_spans(text: str, span: Span, max_chars: int) -> list[Span]:
+    """Return the words of ``text[span]`` by offsets; a "word" longer than
+    ``max_chars`` (a run with no spaces) is cut into pieces of that length."""
+    spans: list[Span] = []
+    for match in _NON_SPACE.finditer(text, span.start, span.end):
+        for start in range(match.start(), match.end(), max_chars):
+            spans.append(Span(start, min(start + max_chars, match.end())))
+    return spans
+
+
 def _split_long(text: str, span: Span, count_tokens: TokenCounter, max_tokens: int) -> list[Span]:
-    """Cut one over-long sentence at spaces into pieces within the budget."""
-    words: list[Span] = []
-    position = span.start
-    for piece in text[span.start:span.end].split():
-        start = text.index(piece, position)
-        words.append(Span(start, start + len(piece)))
-        position = start + len(piece)
+    """Cut one over-long sentence at spaces into pieces within the budget.
+
+    Linear in the sentence length: every word costs at least one token, so a
+    piece never holds more than ``max_tokens`` words, and the halving search
+    for its end only ever tokenizes that many words.
+    """
+    # A run with no spaces (hostile or binary-ish text) is cut every
+    # max_tokens characters, so no single "word" makes a giant piece.
+    words = _word_spans(text, span, max(1, max_tokens))
     pieces: list[Span] = []
     begin = 0
     while begin < len(words):
-        # Grow the piece by halving steps: few tokenizer calls per piece.
-        low, high = begin + 1, len(words)
+        low, high = begin + 1, min(len(words), begin + max_tokens)
         while low < high:
             middle = (low + high + 1) // 2
             candidate = text[words[begin].start:words[middle - 1].end]

@@ -20,6 +20,28 @@ def _default_model_cache(environ: Mapping[str, str]) -> Path:
     return Path(base) / "persian-news-qa" / "models"
 
 
+def _flag(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(value)
+
+
+_flag.expected = "flag (1 or 0)"  # type: ignore[attr-defined]
+
+
+def _megabytes(value: str) -> int:
+    megabytes = float(value)
+    if not megabytes > 0:
+        raise ValueError(value)
+    return int(megabytes * 1_000_000)
+
+
+_megabytes.expected = "size in megabytes"  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class Settings:
     """Run-time settings of the assistant, the CLI and the web app.
@@ -36,8 +58,13 @@ class Settings:
         mode: ``hybrid``, ``dense`` or ``lexical`` (``QA_MODE``).
         host: Address the web app binds (``QA_HOST``).
         port: Port of the web app (``QA_PORT``).
-        auth: ``user:password`` for basic auth of the web app (``QA_AUTH``).
-        max_upload_bytes: Largest article file accepted by the upload form.
+        auth: ``user:password`` for the readers of the web app (``QA_AUTH``).
+        admin: ``user:password`` of the one user who may change the index
+            from the web app (``QA_ADMIN``).
+        readonly: No index tab and no index changes from the web app
+            (``QA_READONLY=1``).
+        max_article_bytes: Largest article file read by a build or accepted
+            by the upload form (``QA_MAX_ARTICLE_MB``, in megabytes).
     """
 
     data_dir: Path = Path("data")
@@ -51,7 +78,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     auth: str | None = None
-    max_upload_bytes: int = 2_000_000
+    admin: str | None = None
+    readonly: bool = False
+    max_article_bytes: int = 5_000_000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -79,14 +108,20 @@ class Settings:
             ("QA_HOST", "host", str),
             ("QA_PORT", "port", int),
             ("QA_AUTH", "auth", str),
+            ("QA_ADMIN", "admin", str),
+            ("QA_READONLY", "readonly", _flag),
+            ("QA_MAX_ARTICLE_MB", "max_article_bytes", _megabytes),
         ):
             value = env.get(key)
             if value:
                 try:
                     overrides[name] = kind(value)
                 except ValueError:
-                    raise ValueError(f"{key}={value!r} is not a valid {kind.__name__}") from None
+                    raise ValueError(f"{key}={value!r} is not a valid {getattr(kind, 'expected', kind.__name__)}") from None
         settings = replace(settings, **overrides)
+        for key, credentials in (("QA_AUTH", settings.auth), ("QA_ADMIN", settings.admin)):
+            if credentials is not None and not all(credentials.partition(":")[::2]):
+                raise ValueError(f"{key} must be user:password")
         if settings.mode not in RETRIEVAL_MODES:
             raise ValueError(f"QA_MODE must be one of {', '.join(RETRIEVAL_MODES)}, not {settings.mode!r}")
         return settings

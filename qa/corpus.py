@@ -10,10 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .reasons import describe
 from .text import search_key
 from .types import Article, SkippedFile
 
@@ -24,6 +26,8 @@ JSON_SUFFIXES = (".json", ".jsonl")
 HTML_SUFFIXES = (".html", ".htm")
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + JSON_SUFFIXES + HTML_SUFFIXES
 MAX_HEADLINE_CHARS = 150
+# A 50 MB article took 3.3 GB and 40 minutes to build; news articles are KBs.
+DEFAULT_MAX_ARTICLE_BYTES = 5_000_000
 
 # Persian news agencies, as they are written in datelines and attributions.
 AGENCIES = (
@@ -56,6 +60,7 @@ class Corpus:
 
     articles: tuple[Article, ...]
     skipped: tuple[SkippedFile, ...]
+    warnings: tuple[SkippedFile, ...] = ()
 
 
 def find_agency(text: str) -> str | None:
@@ -102,33 +107,115 @@ def find_date(text: str) -> str | None:
     return None
 
 
-def decode_bytes(raw: bytes) -> str:
-    """Decode an article file: UTF-8 (with or without BOM), UTF-16 with BOM,
-    or Windows-1256 Persian; other encodings through charset detection.
+@dataclass(frozen=True)
+class DecodedText:
+    """Text decoded from an article file.
 
-    Raises:
-        ValueError: For binary or undecodable content (message is the reason).
+    Attributes:
+        text: The decoded text.
+        replaced: Bytes that were not valid UTF-8 and became U+FFFD.
     """
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    if b"\x00" in raw[:8192]:
-        raise ValueError("binary file (contains NUL bytes)")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    # Persian files saved by older Windows tools are Windows-1256; accept the
-    # decoding only when it yields mostly Arabic-script letters.
+
+    text: str
+    replaced: int = 0
+
+
+class UndecodableFile(ValueError):
+    """The bytes are not text in an encoding we read; ``code`` says why."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(describe(code, {}))
+        self.code = code
+
+
+# Scripts an article is written in: ASCII, Latin-1, Arabic (with presentation
+# forms), general punctuation (ZWNJ, bidi marks, quotes). Used to tell a
+# UTF-16 file without BOM from binary data that happens to decode.
+_TEXT_RANGES = ((0x09, 0x0D), (0x20, 0x7E), (0xA0, 0xFF), (0x0600, 0x06FF), (0x0750, 0x077F),
+                (0x2000, 0x206F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
+# In cp1256 the UTF-8 lead bytes of Arabic-script letters (D8-DB) are ط ظ ع غ:
+# UTF-8 Persian misread as cp1256 is about half these letters ("طھغŒطھط±"),
+# real Persian text a few percent.
+_MOJIBAKE_LETTERS = frozenset("طظعغ")
+
+
+def _is_text_character(character: str) -> bool:
+    code = ord(character)
+    return any(low <= code <= high for low, high in _TEXT_RANGES)
+
+
+def _looks_like_text(text: str) -> bool:
+    sample = text[:20_000]
+    return bool(sample) and sum(map(_is_text_character, sample)) >= 0.95 * len(sample)
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    if len(raw) % 2:
+        return None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text and _looks_like_text(text):
+            return text
+    return None
+
+
+def _is_persian_cp1256(raw: bytes) -> str | None:
     candidate = raw.decode("cp1256", errors="replace")
     letters = [ch for ch in candidate if ch.isalpha() and ord(ch) > 127]
-    if letters and sum("\u0600" <= ch <= "\u06ff" for ch in letters) / len(letters) > 0.8:
-        return candidate
-    from charset_normalizer import from_bytes
+    if not letters:
+        return None
+    arabic = [ch for ch in letters if "\u0600" <= ch <= "\u06ff"]
+    if len(arabic) < 0.8 * len(letters):
+        return None
+    if sum(ch in _MOJIBAKE_LETTERS for ch in arabic) > 0.25 * len(arabic):
+        return None
+    return candidate
 
-    best = from_bytes(raw).best()
-    if best is None:
-        raise ValueError("cannot detect the text encoding")
-    return str(best)
+
+def decode_bytes(raw: bytes) -> DecodedText:
+    """Decode an article file.
+
+    UTF-8 (with or without BOM) and UTF-16 (with BOM, or without when the
+    result is plainly text) are read as they are. Other bytes are read as
+    Windows-1256 only when that yields Persian text; otherwise as UTF-8 with
+    the invalid bytes replaced (and counted, so the build can report them).
+
+    Args:
+        raw: The file's bytes.
+
+    Returns:
+        The text and the number of bytes replaced.
+
+    Raises:
+        UndecodableFile: Binary content, or too little of it is text.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return DecodedText(raw.decode("utf-16"))
+        except UnicodeDecodeError:
+            raise UndecodableFile("encoding") from None
+    # Text in UTF-8 never holds NUL; UTF-16 (here without BOM) nearly always does.
+    if b"\x00" in raw:
+        text = _utf16_without_bom(raw)
+        if text is None:
+            raise UndecodableFile("binary")
+        return DecodedText(text)
+    try:
+        return DecodedText(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        pass
+    legacy = _is_persian_cp1256(raw)
+    if legacy is not None:
+        return DecodedText(legacy)
+    text = raw.decode("utf-8-sig", errors="replace")
+    replaced = text.count("\ufffd")
+    visible = sum(1 for ch in text if not ch.isspace())
+    if not _looks_like_text(text.replace("\ufffd", "")) or replaced > 0.3 * max(visible, 1):
+        raise UndecodableFile("binary" if replaced > 0.3 * max(visible, 1) else "encoding")
+    return DecodedText(text, replaced)
 
 
 def _content_hash(title: str, text: str) -> str:
@@ -173,27 +260,37 @@ def make_article(doc_id: str, path: str, text: str, title: str | None = None,
     )
 
 
-def _records_from_json(raw_text: str, suffix: str) -> list[tuple[int, dict | None, str]]:
-    """Return (record number, object or None, error) for a json/jsonl file."""
+def _parse_json(raw_text: str):
+    """``json.loads`` with every failure as a reason code and parameters."""
+    try:
+        return json.loads(raw_text), None
+    except json.JSONDecodeError as error:
+        return None, ("invalid_json", {"error": f"{error.msg}, line {error.lineno}"})
+    except RecursionError:
+        # Python's parser recurses once per nesting level: "[[[[...]]]]" aborts it.
+        return None, ("json_too_deep", {})
+
+
+def _records_from_json(raw_text: str, suffix: str) -> list[tuple[int, object, tuple[str, dict] | None]]:
+    """Return (record number, object, problem or None) for a json/jsonl file."""
     if suffix == ".jsonl":
         records = []
         for number, line in enumerate(raw_text.splitlines(), start=1):
             if not line.strip():
                 continue
-            try:
-                records.append((number, json.loads(line), ""))
-            except json.JSONDecodeError as error:
-                records.append((number, None, f"line {number}: invalid JSON ({error.msg})"))
+            data, problem = _parse_json(line)
+            if problem and problem[0] == "invalid_json":
+                problem = ("invalid_json_line", {"line": number, "error": problem[1]["error"]})
+            records.append((number, data, problem))
         return records
-    try:
-        data = json.loads(raw_text)
-    except json.JSONDecodeError as error:
-        return [(0, None, f"invalid JSON ({error.msg} at line {error.lineno})")]
+    data, problem = _parse_json(raw_text)
+    if problem:
+        return [(0, None, problem)]
     if isinstance(data, dict):
-        return [(0, data, "")]
+        return [(0, data, None)]
     if isinstance(data, list):
-        return [(number, item, "") for number, item in enumerate(data, start=1)]
-    return [(0, None, "JSON must be an object or a list of objects")]
+        return [(number, item, None) for number, item in enumerate(data, start=1)]
+    return [(0, None, ("json_shape", {}))]
 
 
 def _read_html(raw_text: str) -> tuple[str, str]:
@@ -205,90 +302,182 @@ def _read_html(raw_text: str) -> tuple[str, str]:
     return (text or "").strip(), title.strip()
 
 
-def read_file(path: Path, relative: str, doc_id: str) -> tuple[list[Article], list[SkippedFile]]:
+@dataclass(frozen=True)
+class FileResult:
+    """What reading one file gave: articles, skipped parts and warnings."""
+
+    articles: list[Article]
+    skipped: list[SkippedFile]
+    warnings: list[SkippedFile]
+
+
+def _read_bytes(path: Path, relative: str, max_bytes: int) -> bytes | SkippedFile:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return SkippedFile(relative, "too_large", {"size": size, "limit": max_bytes})
+        with path.open("rb") as handle:
+            # Read one byte past the limit: a file that grew since stat() is caught too.
+            raw = handle.read(max_bytes + 1)
+    except OSError as error:
+        return SkippedFile(relative, "unreadable", {"error": error.strerror or type(error).__name__})
+    if len(raw) > max_bytes:
+        return SkippedFile(relative, "too_large", {"size": len(raw), "limit": max_bytes})
+    return raw
+
+
+def read_file(path: Path, relative: str, doc_id: str, max_bytes: int = DEFAULT_MAX_ARTICLE_BYTES) -> FileResult:
     """Read one article file.
 
     Args:
         path: File to read.
         relative: Its path relative to the data directory (POSIX).
         doc_id: Identifier for its article (records of a list get ``#n``).
+        max_bytes: Largest file read; a larger one is skipped unread.
 
     Returns:
-        The articles read and the problems found (file or record skipped).
+        The articles read, the problems found (file or record skipped) and
+        warnings (read, with bytes replaced).
     """
     suffix = path.suffix.lower()
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return [], [SkippedFile(relative, f"cannot read file ({error.strerror})")]
+    raw = _read_bytes(path, relative, max_bytes)
+    if isinstance(raw, SkippedFile):
+        return FileResult([], [raw], [])
     if not raw.strip():
-        return [], [SkippedFile(relative, "empty file")]
+        return FileResult([], [SkippedFile(relative, "empty")], [])
     try:
-        raw_text = decode_bytes(raw)
-    except ValueError as error:
-        return [], [SkippedFile(relative, str(error))]
+        decoded = decode_bytes(raw)
+    except UndecodableFile as error:
+        return FileResult([], [SkippedFile(relative, error.code)], [])
+    del raw
+    warnings = [SkippedFile(relative, "replaced_bytes", {"count": decoded.replaced})] if decoded.replaced else []
+    raw_text = decoded.text
     if suffix in TEXT_SUFFIXES:
         if not raw_text.strip():
-            return [], [SkippedFile(relative, "empty file")]
-        return [make_article(doc_id, relative, raw_text)], []
+            return FileResult([], [SkippedFile(relative, "empty")], warnings)
+        return FileResult([make_article(doc_id, relative, raw_text)], [], warnings)
     if suffix in HTML_SUFFIXES:
         text, title = _read_html(raw_text)
         if not text:
-            return [], [SkippedFile(relative, "no article text found in the HTML")]
-        return [make_article(doc_id, relative, text, title=title)], []
+            return FileResult([], [SkippedFile(relative, "no_html_text")], warnings)
+        return FileResult([make_article(doc_id, relative, text, title=title)], [], warnings)
     articles, skipped = [], []
     records = _records_from_json(raw_text, suffix)
     many = len(records) > 1 or suffix == ".jsonl"
-    for number, record, error in records:
+    for number, record, problem in records:
         where = f"{relative}:{number}" if many and number else relative
-        if error:
-            skipped.append(SkippedFile(relative, error))
+        if problem:
+            skipped.append(SkippedFile(relative if problem[0] == "invalid_json_line" else where, *problem))
             continue
         if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
-            skipped.append(SkippedFile(where, "record has no non-empty 'text' field"))
+            skipped.append(SkippedFile(where, "no_text_field"))
             continue
         fields = {name: record.get(name) if isinstance(record.get(name), str) else None
                   for name in ("title", "url", "date", "source")}
         record_id = f"{doc_id}#{number}" if many else doc_id
         articles.append(make_article(record_id, relative, record["text"], **fields))
-    return articles, skipped
+    return FileResult(articles, skipped, warnings)
 
 
-def load_corpus(data_dir: Path) -> Corpus:
-    """Read every article under ``data_dir`` (recursively, hidden files ignored).
+def _link_problem(path: Path, root: Path) -> str | None:
+    """Return why a file must not be read (a link leading out, a FIFO), or None."""
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # missing target, or a loop of links
+            return "dangling_link"
+        if not target.is_relative_to(root):
+            return "link_outside"
+    # A FIFO or device would block the build on read().
+    if not path.is_file():
+        return "not_a_file"
+    return None
+
+
+def list_article_files(data_dir: Path) -> tuple[list[Path], list[SkippedFile]]:
+    """List the files of a data directory (hidden files and folders excluded).
+
+    Links to directories are not followed; unreadable directories are reported.
 
     Args:
         data_dir: The data directory.
 
     Returns:
-        Articles sorted by ``doc_id`` and the skipped files with reasons.
+        Files in sorted order, and the entries skipped with their reasons.
+    """
+    skipped: list[SkippedFile] = []
+
+    def relative(path: Path | str) -> str:
+        return Path(path).relative_to(data_dir).as_posix()
+
+    def report(error: OSError) -> None:
+        skipped.append(SkippedFile(relative(error.filename), "unreadable_directory",
+                                   {"error": error.strerror or type(error).__name__}))
+
+    files: list[Path] = []
+    for current, directories, names in os.walk(data_dir, onerror=report):
+        folder = Path(current)
+        kept = []
+        for name in sorted(directories):
+            if name.startswith("."):  # .trash, .git, editors' folders
+                continue
+            if (folder / name).is_symlink():
+                skipped.append(SkippedFile(relative(folder / name), "directory_link"))
+                continue
+            kept.append(name)
+        directories[:] = kept
+        files.extend(folder / name for name in names if not name.startswith("."))
+    return sorted(files), skipped
+
+
+def load_corpus(data_dir: Path, max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES) -> Corpus:
+    """Read every article under ``data_dir`` (recursively, hidden files ignored).
+
+    A file that cannot be read, for any reason, is skipped with a reason; the
+    others still load.
+
+    Args:
+        data_dir: The data directory.
+        max_article_bytes: Largest article file read.
+
+    Returns:
+        Articles sorted by ``doc_id``, the skipped files with reasons, and
+        warnings about files read with changes.
 
     Raises:
         CorpusError: When ``data_dir`` does not exist or is not a directory.
     """
     if not data_dir.is_dir():
         raise CorpusError(f"Data directory {data_dir} does not exist (put article files there, or pass --data DIR)")
-    files = sorted(
-        path for path in data_dir.rglob("*")
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(data_dir).parts)
-    )
+    root = data_dir.resolve()
+    files, skipped = list_article_files(data_dir)
+    warnings: list[SkippedFile] = []
     stems: dict[str, int] = {}
     for path in files:
         stem = path.relative_to(data_dir).with_suffix("").as_posix()
         stems[stem] = stems.get(stem, 0) + 1
     articles: list[Article] = []
-    skipped: list[SkippedFile] = []
     for path in files:
         relative = path.relative_to(data_dir).as_posix()
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            skipped.append(SkippedFile(relative, f"unsupported file type {path.suffix or '(none)'}"))
+            skipped.append(SkippedFile(relative, "unsupported_type", {"suffix": path.suffix or "(none)"}))
+            continue
+        problem = _link_problem(path, root)
+        if problem:
+            skipped.append(SkippedFile(relative, problem))
             continue
         stem = path.relative_to(data_dir).with_suffix("").as_posix()
         doc_id = stem if stems[stem] == 1 else relative
-        found, problems = read_file(path, relative, doc_id)
-        articles.extend(found)
-        skipped.extend(problems)
+        try:
+            result = read_file(path, relative, doc_id, max_article_bytes)
+        except Exception as error:  # one hostile file must never stop the build
+            log.debug("reading %s failed", relative, exc_info=True)
+            skipped.append(SkippedFile(relative, "read_failed", {"error": f"{type(error).__name__}: {error}"[:200]}))
+            continue
+        articles.extend(result.articles)
+        skipped.extend(result.skipped)
+        warnings.extend(result.warnings)
     for problem in skipped:
         log.warning("skipped %s: %s", problem.path, problem.reason)
     articles.sort(key=lambda article: article.doc_id)
-    return Corpus(tuple(articles), tuple(skipped))
+    return Corpus(tuple(articles), tuple(skipped), tuple(warnings))

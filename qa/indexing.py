@@ -12,13 +12,13 @@ import hashlib
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
 from .chunking import ChunkingSettings, chunk_article
-from .corpus import load_corpus
+from .corpus import DEFAULT_MAX_ARTICLE_BYTES, load_corpus
 from .embedding import Embedder
+from .progress import Progress
 from .store import (
     FORMAT_VERSION, BuildLock, IndexContents, IndexUnavailable, LoadedIndex, load_index, read_manifest,
     remove_stale_builds, sentence_refs, write_index,
@@ -27,8 +27,6 @@ from .text import search_tokens
 from .types import Article, BuildSummary, Chunk
 
 
-Progress = Callable[[str, int, int], None]
-"""Called as ``progress(stage, done, total)`` during a build."""
 
 
 class BuildError(RuntimeError):
@@ -93,7 +91,8 @@ def _embed_reusing(texts: list[str], previous: dict[str, np.ndarray], embedder: 
 
 def build_index(data_dir: Path, index_dir: Path, embedder: Embedder,
                 chunking: ChunkingSettings = ChunkingSettings(), full: bool = False,
-                progress: Progress | None = None, dense_kind: str = "auto") -> BuildSummary:
+                progress: Progress | None = None, dense_kind: str = "auto",
+                max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES) -> BuildSummary:
     """Build or update the index of ``data_dir`` in ``index_dir``.
 
     Args:
@@ -104,6 +103,7 @@ def build_index(data_dir: Path, index_dir: Path, embedder: Embedder,
         full: Rebuild from scratch, reusing nothing.
         progress: Called with ``(stage, done, total)``.
         dense_kind: FAISS index kind: ``auto``, ``flat`` or ``hnsw``.
+        max_article_bytes: Larger article files are skipped with a reason.
 
     Returns:
         What the build did.
@@ -119,7 +119,7 @@ def build_index(data_dir: Path, index_dir: Path, embedder: Embedder,
         remove_stale_builds(index_dir)
         if progress:
             progress("reading articles", 0, 1)
-        corpus = load_corpus(data_dir)
+        corpus = load_corpus(data_dir, max_article_bytes)
         if not corpus.articles:
             reasons = "; ".join(f"{s.path}: {s.reason}" for s in corpus.skipped[:5])
             raise BuildError(f"No readable article in {data_dir}" + (f" ({reasons})" if reasons else "")
@@ -139,6 +139,7 @@ def build_index(data_dir: Path, index_dir: Path, embedder: Embedder,
                 articles=len(corpus.articles), chunks=len(previous.chunks), embedded=0,
                 reused=len(previous.chunks), added=0, changed=0, removed=0, skipped=corpus.skipped,
                 seconds=time.monotonic() - started, index_dir=str(index_dir), up_to_date=True,
+                warnings=corpus.warnings,
             )
 
         old_chunks: dict[str, list[Chunk]] = {}
@@ -186,5 +187,5 @@ def build_index(data_dir: Path, index_dir: Path, embedder: Embedder,
             articles=len(corpus.articles), chunks=len(chunks), embedded=embedded, reused=len(chunks) - embedded,
             added=added if previous is not None else len(corpus.articles), changed=changed, removed=removed,
             skipped=corpus.skipped, seconds=time.monotonic() - started, index_dir=str(index_dir),
-            full=previous is None, notes=tuple(notes),
+            full=previous is None, notes=tuple(notes), warnings=corpus.warnings,
         )

@@ -29,6 +29,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -255,57 +256,119 @@ def remove_stale_builds(index_dir: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+_MANIFEST_TYPES: dict[str, type | tuple[type, ...]] = {
+    "format_version": int, "embedder": str, "embedder_id": str, "dimension": int, "chunking": dict,
+    "documents": dict, "articles": int, "chunks": int, "sentences": int, "built_at": str,
+    "build_seconds": (int, float), "data_dir": str, "dense_index": str, "files": dict,
+}
+
+
+def _manifest_problem(data: object) -> str | None:
+    """Return what is wrong with a parsed manifest, or None when it has the right shape."""
+    if not isinstance(data, dict):
+        return f"manifest.json holds a {type(data).__name__}, not an object"
+    for name, kind in _MANIFEST_TYPES.items():
+        if name not in data:
+            return f"manifest.json has no {name!r}"
+        if not isinstance(data[name], kind) or isinstance(data[name], bool):
+            return f"manifest.json field {name!r} is a {type(data[name]).__name__}"
+    unknown = set(data) - set(_MANIFEST_TYPES)
+    if unknown:
+        return f"manifest.json has unknown fields {sorted(unknown)}"
+    for name in ("documents", "files"):
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in data[name].items()):
+            return f"manifest.json field {name!r} must map names to strings"
+    return None
+
+
 def read_manifest(index_dir: Path) -> Manifest:
-    """Read the manifest of the active build.
+    """Read and check the manifest of the active build.
 
     Raises:
-        IndexUnavailable: When there is no index or the manifest is damaged.
+        IndexUnavailable: When there is no index or the manifest is damaged
+            (not JSON, or JSON of the wrong shape).
     """
     build = active_build(index_dir)
     if build is None or not (build / MANIFEST_FILE).is_file():
         raise IndexUnavailable(f"No index in {index_dir}. Run `qa index build` to create it.")
     try:
-        data = json.loads((build / MANIFEST_FILE).read_text())
-        return Manifest(**data)
-    except (ValueError, TypeError) as error:
+        data = json.loads((build / MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
         raise IndexUnavailable(f"The index in {index_dir} is damaged ({error}). Run `qa index build --full`.") from error
+    problem = _manifest_problem(data)
+    if problem:
+        raise IndexUnavailable(f"The index in {index_dir} is damaged ({problem}). Run `qa index build --full`.")
+    return Manifest(**data)
 
 
 class BuildLock:
     """Exclusive lock on an index directory for the length of a build.
 
+    Re-entrant within one thread, so that a caller can hold the lock across
+    "change the articles, then build" (an upload is refused before it is
+    saved when another build runs). Another thread or process gets
+    :class:`BuildLocked` at once, never a wait.
+
     Raises:
-        BuildLocked: On entry, when another process holds the lock.
+        BuildLocked: On entry, when another process or thread holds the lock.
     """
+
+    _held: dict[Path, tuple[int, int]] = {}
+    _guard = threading.Lock()
 
     def __init__(self, index_dir: Path) -> None:
         self.path = index_dir / LOCK_FILE
         self.handle = None
+        self._key = self.path.absolute()
 
     def __enter__(self) -> "BuildLock":
+        me = threading.get_ident()
+        with self._guard:
+            owner, depth = self._held.get(self._key, (None, 0))
+            if owner == me:
+                self._held[self._key] = (me, depth + 1)
+                return self
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.handle = self.path.open("a+")
         try:
             fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             self.handle.seek(0)
-            owner = self.handle.read().strip() or "unknown"
+            owner_pid = self.handle.read().strip() or "unknown"
             self.handle.close()
+            self.handle = None
             raise BuildLocked(
-                f"Another build of {self.path.parent} is running (pid {owner}); wait for it to finish."
+                f"Another build of {self.path.parent} is running (pid {owner_pid}); wait for it to finish."
             ) from None
         self.handle.seek(0)
         self.handle.truncate()
         self.handle.write(str(os.getpid()))
         self.handle.flush()
+        with self._guard:
+            self._held[self._key] = (me, 1)
         return self
 
     def __exit__(self, *exc_info) -> None:
-        if self.handle:
-            self.handle.seek(0)
-            self.handle.truncate()
-            fcntl.flock(self.handle, fcntl.LOCK_UN)
-            self.handle.close()
+        with self._guard:
+            owner, depth = self._held.get(self._key, (None, 0))
+            if self.handle is None:  # an inner, re-entered use
+                self._held[self._key] = (owner, depth - 1)
+                return
+            del self._held[self._key]
+        self.handle.seek(0)
+        self.handle.truncate()
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+        self.handle = None
+
+
+def build_running(index_dir: Path) -> bool:
+    """Tell whether a build of ``index_dir`` holds its lock right now."""
+    try:
+        with BuildLock(index_dir):
+            return False
+    except BuildLocked:
+        return True
 
 
 class LoadedIndex:

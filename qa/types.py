@@ -8,7 +8,9 @@ citation shown in the chat page.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Mapping
+
+from .reasons import describe
 
 
 @dataclass(frozen=True)
@@ -122,10 +124,32 @@ class Answer:
 
 @dataclass(frozen=True)
 class SkippedFile:
-    """A file of the data directory that could not be read, and why."""
+    """A file of the data directory that was skipped (or, for a warning,
+    read with a change), and why.
+
+    Attributes:
+        path: Path relative to the data directory (``file.jsonl:3`` for a record).
+        code: The reason's key in :data:`qa.reasons.REASONS`.
+        params: Values for the reason's template.
+    """
 
     path: str
-    reason: str
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str:
+        """The reason in English (CLI, JSON)."""
+        return describe(self.code, self.params)
+
+    @property
+    def reason_persian(self) -> str:
+        """The reason in Persian (chat page)."""
+        return describe(self.code, self.params, persian=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"path", "code", "reason"}``."""
+        return {"path": self.path, "code": self.code, "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -149,11 +173,13 @@ class BuildSummary:
     full: bool = False
     up_to_date: bool = False
     notes: tuple[str, ...] = field(default=())
+    warnings: tuple[SkippedFile, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form printed by ``qa index build --json``."""
         data = asdict(self)
-        data["skipped"] = [{"path": s.path, "reason": s.reason} for s in self.skipped]
+        data["skipped"] = [s.to_dict() for s in self.skipped]
+        data["warnings"] = [w.to_dict() for w in self.warnings]
         data["notes"] = list(self.notes)
         data["seconds"] = round(self.seconds, 3)
         return data

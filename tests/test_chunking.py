@@ -45,3 +45,30 @@ def test_seed_article_chunks_overlap_by_one_sentence():
     assert len(chunks) > 3
     for first, second in zip(chunks, chunks[1:]):
         assert first.sentences[-1] == second.sentences[0]
+
+
+def test_long_unpunctuated_line_is_split_in_linear_work():
+    # 300,000 characters, no sentence punctuation, no line break: once took
+    # minutes (every halving step re-tokenized the rest of the line).
+    text = ("همکاری ایران و روسیه در زمینه انرژی و ترانزیت ادامه دارد " * 6000)[:300_000]
+    article = make_article("long", "long.txt", text)
+    tokenized_chars = 0
+
+    def counting_tokenizer(texts):
+        nonlocal tokenized_chars
+        tokenized_chars += sum(len(t) for t in texts)
+        return count_words(texts)
+
+    chunks = chunk_article(article, counting_tokenizer, ChunkingSettings(200, 1))
+    assert len(chunks) > 100
+    assert all(article.text[c.start:c.end] == c.text for c in chunks)
+    # Linear: each character is tokenized a bounded number of times.
+    assert tokenized_chars < 20 * len(text), tokenized_chars
+
+
+def test_space_free_run_is_cut():
+    text = "ا" * 50_000
+    chunks = chunk_article(make_article("run", "run.txt", text), lambda ts: [len(t) // 4 + 2 for t in ts],
+                           ChunkingSettings(100, 0))
+    assert len(chunks) > 10 and max(len(c.text) for c in chunks) <= 400
+    assert "".join(c.text for c in chunks) == text

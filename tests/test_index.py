@@ -117,11 +117,105 @@ def test_other_embedder_damage_and_format_are_clear_errors(seed_data, tmp_path, 
     load_index(index_dir)
 
 
+def hold_lock_in_another_thread(index_dir: Path):
+    """Hold the build lock from another thread until the returned event is set
+    (the lock is re-entrant within one thread, as a build in progress is)."""
+    import threading
+
+    taken, release = threading.Event(), threading.Event()
+
+    def hold():
+        with BuildLock(index_dir):
+            taken.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=hold, daemon=True)
+    thread.start()
+    assert taken.wait(10)
+
+    def let_go():
+        release.set()
+        thread.join(10)
+
+    return let_go
+
+
 def test_second_build_fails_clearly_while_one_runs(seed_data, tmp_path, tiny_embedder):
     index_dir = tmp_path / "index"
-    with BuildLock(index_dir):
+    release = hold_lock_in_another_thread(index_dir)
+    try:
         with pytest.raises(BuildLocked, match="Another build"):
             build_index(seed_data, index_dir, tiny_embedder)
+    finally:
+        release()
+    with BuildLock(index_dir), BuildLock(index_dir):  # re-entrant in one thread
+        pass
+    build_index(seed_data, index_dir, tiny_embedder)
+
+
+class NoModel:
+    """Stands in for the model factory: fails the test if a model is loaded."""
+
+    def __call__(self, *args, **kwargs):
+        raise AssertionError("the model was loaded before the lock and index checks")
+
+
+def test_lock_and_damage_are_reported_before_the_model_loads(seed_data, tmp_path, tiny_embedder, monkeypatch):
+    import qa.assistant
+    from qa.assistant import Assistant
+    from qa.config import Settings
+
+    index_dir = tmp_path / "index"
+    build_index(seed_data, index_dir, tiny_embedder)
+    monkeypatch.setattr(qa.assistant, "create_embedder", NoModel())
+    assistant = Assistant(Settings(data_dir=seed_data, index_dir=index_dir))
+    release = hold_lock_in_another_thread(index_dir)
+    try:
+        with pytest.raises(BuildLocked):
+            assistant.build()
+    finally:
+        release()
+    (active_build(index_dir) / "manifest.json").write_text('{"files": []}')
+    with pytest.raises(IndexUnavailable, match="qa index build --full"):
+        assistant.ask("پزشکیان کی وارد مسکو شد؟")
+
+
+@pytest.mark.parametrize("manifest", ["[]", '"text"', '{"files": []}', "{}", "null"])
+def test_manifest_of_the_wrong_shape_is_damage(seed_data, tmp_path, tiny_embedder, manifest):
+    from qa.store import read_manifest
+
+    index_dir = tmp_path / "index"
+    build_index(seed_data, index_dir, tiny_embedder)
+    good = json.loads((active_build(index_dir) / "manifest.json").read_text())
+    (active_build(index_dir) / "manifest.json").write_text(manifest)
+    with pytest.raises(IndexUnavailable, match="damaged.*qa index build --full"):
+        read_manifest(index_dir)
+    good["files"] = ["not", "a", "mapping"]
+    (active_build(index_dir) / "manifest.json").write_text(json.dumps(good))
+    with pytest.raises(IndexUnavailable, match="damaged.*qa index build --full"):
+        load_index(index_dir)
+    summary = build_index(seed_data, index_dir, tiny_embedder)  # a build repairs it
+    assert summary.embedded == summary.chunks
+
+
+def test_assistant_notices_an_index_built_elsewhere(seed_data, tmp_path, tiny_embedder):
+    from qa.assistant import Assistant
+    from qa.config import Settings
+
+    settings = Settings(data_dir=seed_data, index_dir=tmp_path / "index")
+    app_side = Assistant(settings, tiny_embedder)
+    app_side.build()
+    assert len(app_side.articles()) == 5
+    (seed_data / "new.txt").write_text("خبر تازه\nمتن خبر تازه درباره گاز.", encoding="utf-8")
+    Assistant(settings, tiny_embedder).build()  # as `qa index build` would, in another process
+    assert len(app_side.articles()) == 6
+    # A newer index that cannot be loaded leaves the old one answering, with the reason shown.
+    build = active_build(settings.index_dir)
+    (settings.index_dir / "build-broken").mkdir()
+    (settings.index_dir / "CURRENT").write_text("build-broken")
+    assert len(app_side.articles()) == 6 and "No index" in app_side.reload_problem
+    (settings.index_dir / "CURRENT").write_text(build.name)
+    assert len(app_side.articles()) == 6 and app_side.reload_problem is None
 
 
 def test_sigkill_mid_build_leaves_previous_index(seed_data, tmp_path, tiny_model_dir, tiny_embedder):
