@@ -7,6 +7,9 @@ the previous one until the new one is complete.
 
 from __future__ import annotations
 
+import logging
+import threading
+from pathlib import Path
 from typing import Sequence
 
 from .answer import compose_answer
@@ -14,10 +17,14 @@ from .chunking import ChunkingSettings
 from .config import Settings
 from .embedding import Embedder, create_embedder
 from .indexing import Progress, build_index
+from .library import AddResult, TrashedFile, add_files, list_trash, move_to_trash, restore
 from .retrieval import Retriever, retrieval_query
-from .store import IndexUnavailable, LoadedIndex, Manifest, load_index, read_manifest
+from .store import (
+    BuildLock, IndexUnavailable, LoadedIndex, Manifest, active_build, load_index, read_manifest,
+)
 from .types import Answer, Article, BuildSummary
 
+log = logging.getLogger(__name__)
 
 
 class Assistant:
@@ -34,6 +41,10 @@ class Assistant:
         # One reference to the index and its retriever: replacing it is atomic,
         # so questions asked during a rebuild use the old index until the swap.
         self._retriever: Retriever | None = None
+        self._reload_guard = threading.Lock()
+        # A build made elsewhere (the CLI) that could not be loaded: not retried
+        # on every question; the message is shown in the index status.
+        self._unloadable: tuple[Path, str] | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -53,21 +64,52 @@ class Assistant:
     def reload(self) -> LoadedIndex:
         """Load the index from disk (replacing the one in memory).
 
+        The index files are checked before the model is loaded, so a missing
+        or damaged index is reported at once.
+
         Raises:
             IndexUnavailable: Missing, damaged or made by another embedder.
         """
-        index = load_index(self.settings.index_dir, self.embedder.id)
-        self._retriever = Retriever(index, self.embedder)
-        return index
+        with self._reload_guard:
+            index = load_index(self.settings.index_dir)
+            if index.manifest.embedder_id != self.embedder.id:
+                raise IndexUnavailable(
+                    f"The index in {self.settings.index_dir} was built with embedder {index.manifest.embedder_id}, "
+                    f"not {self.embedder.id}. Run `qa index build` to rebuild it."
+                )
+            self._retriever = Retriever(index, self.embedder)
+            self._unloadable = None
+            return index
 
     def retriever(self) -> Retriever:
-        """The retriever over the loaded index (loading it on first use)."""
+        """The retriever over the current index.
+
+        Loads the index on first use, and again when the index on disk was
+        replaced by another process (``qa index build`` while the app runs).
+        """
         retriever = self._retriever
         if retriever is None:
             self.reload()
             retriever = self._retriever
+        else:
+            current = active_build(self.settings.index_dir)
+            if current == retriever.index.path:
+                self._unloadable = None
+            elif current is not None and (self._unloadable is None or self._unloadable[0] != current):
+                try:
+                    self.reload()
+                    retriever = self._retriever
+                except IndexUnavailable as error:
+                    # Keep answering from the index in memory.
+                    log.warning("new index not loaded: %s", error)
+                    self._unloadable = (current, str(error))
         assert retriever is not None
         return retriever
+
+    @property
+    def reload_problem(self) -> str | None:
+        """Why the newest index on disk is not the one answering, if it is not."""
+        return self._unloadable[1] if self._unloadable else None
 
     @property
     def index(self) -> LoadedIndex:
@@ -92,6 +134,9 @@ class Assistant:
     def build(self, full: bool = False, progress: Progress | None = None, dense_index: str = "auto") -> BuildSummary:
         """Build or update the index, then answer from the new one.
 
+        The build lock is taken before the model is loaded, so a second build
+        fails at once rather than after the model's start.
+
         Args:
             full: Rebuild everything.
             progress: Called with ``(stage, done, total)``.
@@ -100,14 +145,65 @@ class Assistant:
 
         Returns:
             The build summary.
+
+        Raises:
+            BuildLocked: Another build of the index is running.
         """
-        summary = build_index(
-            self.settings.data_dir, self.settings.index_dir, self.embedder,
-            ChunkingSettings(self.settings.chunk_tokens, self.settings.overlap_sentences),
-            full=full, progress=progress, dense_kind=dense_index,
-        )
-        self.reload()
+        with BuildLock(self.settings.index_dir):
+            summary = build_index(
+                self.settings.data_dir, self.settings.index_dir, self.embedder,
+                ChunkingSettings(self.settings.chunk_tokens, self.settings.overlap_sentences),
+                full=full, progress=progress, dense_kind=dense_index,
+                max_article_bytes=self.settings.max_article_bytes,
+            )
+            self.reload()
         return summary
+
+    def add_articles(self, uploads: Sequence[tuple[Path, str]],
+                     progress: Progress | None = None) -> tuple[AddResult, BuildSummary | None]:
+        """Check and save uploaded article files, then update the index.
+
+        Args:
+            uploads: ``(temporary file, name the user gave it)`` pairs.
+            progress: Build progress callback.
+
+        Returns:
+            What was saved or refused, and the build summary (None when
+            nothing was saved).
+
+        Raises:
+            BuildLocked: A build is running; nothing was saved.
+        """
+        with BuildLock(self.settings.index_dir):
+            result = add_files(self.settings.data_dir, uploads, self.settings.max_article_bytes)
+            summary = self.build(progress=progress) if result.saved else None
+        return result, summary
+
+    def remove_article(self, path: str, progress: Progress | None = None) -> tuple[TrashedFile, BuildSummary]:
+        """Move an article file to the trash, then update the index.
+
+        Raises:
+            BuildLocked: A build is running; nothing was moved.
+            LibraryError: No such article file.
+        """
+        with BuildLock(self.settings.index_dir):
+            trashed = move_to_trash(self.settings.data_dir, path)
+            return trashed, self.build(progress=progress)
+
+    def restore_article(self, entry: str, progress: Progress | None = None) -> tuple[str, BuildSummary]:
+        """Move a file back from the trash, then update the index.
+
+        Raises:
+            BuildLocked: A build is running; nothing was moved.
+            LibraryError: No such trash entry, or its name is taken again.
+        """
+        with BuildLock(self.settings.index_dir):
+            path = restore(self.settings.data_dir, entry)
+            return path, self.build(progress=progress)
+
+    def trash(self) -> list[TrashedFile]:
+        """Files in the data directory's trash, newest first."""
+        return list_trash(self.settings.data_dir)
 
     def ask_batch(self, questions: Sequence[str], k: int | None = None, mode: str | None = None,
                   histories: Sequence[Sequence[str]] | None = None) -> list[Answer]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .config import RETRIEVAL_MODES, Settings
+from .progress import terminal_progress
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -39,27 +40,6 @@ def _print_json(value) -> None:
     print(json.dumps(value, ensure_ascii=False))
 
 
-def _progress_bar(enabled: bool):
-    """Return a build progress callback drawing tqdm bars on a terminal."""
-    if not enabled:
-        return None
-    from tqdm import tqdm
-
-    bars: dict[str, tqdm] = {}
-
-    def progress(stage: str, done: int, total: int) -> None:
-        bar = bars.get(stage)
-        if bar is None:
-            for other in bars.values():
-                other.close()
-            bar = bars[stage] = tqdm(total=total, desc=stage, unit="text", leave=False, file=sys.stderr)
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-
-    return progress
-
-
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env().with_overrides(
         data_dir=getattr(args, "data", None), index_dir=getattr(args, "index", None),
@@ -72,7 +52,7 @@ def command_build(args: argparse.Namespace) -> int:
     from .assistant import Assistant
 
     assistant = Assistant(_settings(args))
-    summary = assistant.build(full=args.full, progress=_progress_bar(sys.stderr.isatty() and not args.json),
+    summary = assistant.build(full=args.full, progress=terminal_progress(sys.stderr.isatty() and not args.json),
                               dense_index=args.dense_index)
     if args.json:
         _print_json(summary.to_dict())
