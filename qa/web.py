@@ -440,7 +440,7 @@ def build_app(assistant: Assistant):
                         chatbot = gr.Chatbot(rtl=True, height=420, label="گفتگو", elem_id="chat",
                                              render_markdown=False, sanitize_html=True, feedback_options=None,
                                              buttons=[])
-                        box = gr.Textbox(placeholder="پرسش خود را بنویسید و Enter بزنید…", rtl=True,
+                        box = gr.Textbox(placeholder="پرسش خود را بنویسید و کلید اینتر یا «بپرس» را بزنید…", rtl=True,
                                          show_label=False, elem_id="question", lines=1)
                         with gr.Row(elem_id="chat-buttons"):
                             send = gr.Button("بپرس", variant="primary", elem_id="send")
@@ -460,8 +460,9 @@ def build_app(assistant: Assistant):
                     status = gr.HTML(elem_id="status")
                     rebuild_button = gr.Button("بازسازی نمایه", elem_id="rebuild")
                     log_box = gr.HTML(elem_id="build-log")
-                    # U+2068/U+2069 isolate the Latin list inside the Persian label.
-                    uploads = gr.File(label="افزودن مقاله: فایل‌های \u2068.txt .md .json .jsonl .html\u2069",
+                    # The file picker offers only the supported types; a Latin list
+                    # of suffixes in the label would be reordered by Gradio's LTR label.
+                    uploads = gr.File(label="افزودن فایل مقاله",
                                       file_count="multiple", file_types=list(SUPPORTED_SUFFIXES), elem_id="upload")
                     add_button = gr.Button("افزودن و به‌روزرسانی نمایه", elem_id="add")
                     table = gr.HTML(elem_id="articles")
