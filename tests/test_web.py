@@ -37,7 +37,7 @@ def start_app(base, index_source, extra_env: dict):
     shutil.copytree(index_source, base / "index")
     port = free_port()
     env = dict(os.environ, QA_DATA_DIR=str(data), QA_INDEX_DIR=str(base / "index"), PYTHONPATH=str(ROOT),
-               **extra_env)
+               GRADIO_TEMP_DIR=str(base / "gradio-temp"), **extra_env)
     log = (base / "app.log").open("w")
     process = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env,
                                stdout=log, stderr=subprocess.STDOUT)
@@ -242,6 +242,8 @@ def test_browser_index_tab_is_fresh_undoable_and_persian(running_app, tmp_path):
                                timeout=180_000)
         assert "نمایه ساخته شد" in page.locator("#build-log").inner_text()
         page.wait_for_function("!document.querySelector('#upload')?.innerText.includes('second_upload')")
+        # Gradio's own copy of the upload is deleted once the file is saved.
+        assert not list((data.parent / "gradio-temp").rglob("second_upload.txt"))
         page.click("#add")
         page.wait_for_function("document.querySelector('#build-log')?.innerText.includes('فایلی انتخاب نشده')")
         assert article_files(data) == sorted(files + ["second_upload.txt"])
