@@ -169,22 +169,20 @@ def test_cli_build_json(tmp_path, seed_assistant):
     assert summary["warnings"] == []
 
 
-def test_eval_on_our_questions(seed_assistant):
+def check_eval(assistant, path: Path, count: int) -> None:
     from qa.evaluation import evaluate
 
-    result = evaluate(OWN_FILE, seed_assistant.settings, modes=("hybrid",), assistant=seed_assistant)
+    result = evaluate(path, assistant.settings, modes=("hybrid",), assistant=assistant)
     hybrid = result["modes"]["hybrid"]
-    assert result["questions"] == len(QUESTIONS)
+    assert result["questions"] == count
     assert hybrid["abstain_rate_unanswerable"] == 1.0 and hybrid["abstain_rate_answerable"] == 0.0
     assert hybrid["hit@5"] >= 0.9 and hybrid["answer_containment"] >= 0.85
+
+
+def test_eval_on_our_questions(seed_assistant):
+    check_eval(seed_assistant, OWN_FILE, len(QUESTIONS))
 
 
 @needs_shared
 def test_eval_on_shared_development_questions(seed_assistant):
-    from qa.evaluation import evaluate
-
-    result = evaluate(SHARED_FILE, seed_assistant.settings, modes=("hybrid",), assistant=seed_assistant)
-    hybrid = result["modes"]["hybrid"]
-    assert result["questions"] == len(SHARED_QUESTIONS)
-    assert hybrid["abstain_rate_unanswerable"] == 1.0 and hybrid["abstain_rate_answerable"] == 0.0
-    assert hybrid["hit@5"] >= 0.9 and hybrid["answer_containment"] >= 0.85
+    check_eval(seed_assistant, SHARED_FILE, len(SHARED_QUESTIONS))
