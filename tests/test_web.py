@@ -229,7 +229,8 @@ def test_browser_index_tab_is_fresh_undoable_and_persian(running_app, tmp_path):
         assert page.locator("#remove-choice input").input_value() == ""
         assert not page.is_checked("#confirm input[type=checkbox]")
         page.locator("#trash-choice input").click()
-        page.get_by_role("option", name=re.compile("cli_added")).click()
+        # Only the trash list's options say "removed at" (حذف‌شده در).
+        page.get_by_role("option", name=re.compile("cli_added.txt.*حذف‌شده در")).click()
         page.click("#restore")
         page.wait_for_function("document.querySelector('#build-log')?.innerText.includes('بازگردانده شد')",
                                timeout=180_000)
