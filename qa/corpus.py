@@ -162,7 +162,7 @@ def _utf16_without_bom(raw: bytes) -> str | None:
     return None
 
 
-def _is_persian_cp1256(raw: bytes) -> str | None:
+def _decode_persian_cp1256(raw: bytes) -> str | None:
     candidate = raw.decode("cp1256", errors="replace")
     letters = [ch for ch in candidate if ch.isalpha() and ord(ch) > 127]
     if not letters:
@@ -207,7 +207,7 @@ def decode_bytes(raw: bytes) -> DecodedText:
         return DecodedText(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         pass
-    legacy = _is_persian_cp1256(raw)
+    legacy = _decode_persian_cp1256(raw)
     if legacy is not None:
         return DecodedText(legacy)
     text = raw.decode("utf-8-sig", errors="replace")

@@ -104,7 +104,7 @@ def add_files(data_dir: Path, uploads: Sequence[tuple[Path, str]], max_bytes: in
             rejected.append(result.skipped[0] if result.skipped else SkippedFile(given_name, "empty"))
             continue
         target = data_dir / name
-        if target.exists() or name in saved:
+        if target.exists():  # also a name saved earlier in this same upload
             rejected.append(SkippedFile(given_name, "exists", {"name": name}))
             continue
         # Copy beside the target, then rename: a crash never leaves half a file
