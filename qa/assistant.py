@@ -15,7 +15,7 @@ from typing import Sequence
 from .answer import compose_answer
 from .chunking import ChunkingSettings
 from .config import Settings
-from .embedding import Embedder, create_embedder
+from .embedding import Embedder, check_compatible, create_embedder
 from .indexing import Progress, build_index
 from .library import AddResult, TrashedFile, add_files, list_trash, move_to_trash, restore
 from .retrieval import Retriever, retrieval_query
@@ -50,7 +50,7 @@ class Assistant:
     def embedder(self) -> Embedder:
         """The embedder (created on first use: loading the model takes seconds)."""
         if self._embedder is None:
-            self._embedder = create_embedder(self.settings.embedder, self.settings.model_cache)
+            self._embedder = create_embedder(self.settings.embedder, self.settings.model_cache, self.settings.backend)
         return self._embedder
 
     def has_index(self) -> bool:
@@ -72,10 +72,12 @@ class Assistant:
         """
         with self._reload_guard:
             index = load_index(self.settings.index_dir)
-            if index.manifest.embedder_id != self.embedder.id:
+            texts, vectors = index.probe_passages()
+            problem = check_compatible(self.embedder, index.manifest.embedder_id, texts, vectors)
+            if problem:
                 raise IndexUnavailable(
-                    f"The index in {self.settings.index_dir} was built with embedder {index.manifest.embedder_id}, "
-                    f"not {self.embedder.id}. Run `qa index build` to rebuild it."
+                    f"The index in {self.settings.index_dir} cannot be searched with this embedder: {problem}. "
+                    f"Run `qa index build` to rebuild it."
                 )
             self._retriever = Retriever(index, self.embedder)
             self._unloadable = None

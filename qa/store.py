@@ -461,6 +461,12 @@ class LoadedIndex:
             result[word] = float(np.log(1.0 + (total - frequency + 0.5) / (frequency + 0.5)))
         return result
 
+    def probe_passages(self, count: int = 2) -> tuple[list[str], np.ndarray]:
+        """Return a few chunk texts and their stored vectors (first and last
+        chunks), for checking that an embedder still gives the same vectors."""
+        rows = sorted({0, len(self.chunks) - 1})[:count] if self.chunks else []
+        return [self.chunks[row].text for row in rows], self.chunk_vectors[rows]
+
     def sentence_vectors_for(self, doc_id: str, spans: Sequence[Span]) -> np.ndarray:
         """Return the stored vectors of the given sentences of one article."""
         rows = [self.sentence_row[SentenceRef(doc_id, span.start, span.end)] for span in spans]

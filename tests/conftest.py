@@ -88,3 +88,66 @@ def seed_assistant(bundled_embedder, tmp_path_factory):
     assistant = Assistant(settings, bundled_embedder)
     assistant.build()
     return assistant
+
+
+class HashEmbedder:
+    """A deterministic fake embedder for tests where the real model is not
+    what is tested: each word gets a fixed random vector (seeded by its hash),
+    a text is the sum of its words.
+
+    Args:
+        backend: Backend name recorded in the index.
+        model: Model identity.
+        dimension: Vector size.
+        distortion: Weight of a fixed vector added to every text, to play a
+            backend (or a damaged model) whose vectors differ.
+    """
+
+    def __new__(cls, *args, **kwargs):
+        from qa.embedding import Embedder
+
+        # Built on first use so that importing conftest does not import qa.
+        if not hasattr(cls, "_implementation"):
+            cls._implementation = _hash_embedder_class(Embedder)
+        return cls._implementation(*args, **kwargs)
+
+
+def _hash_embedder_class(base):
+    import hashlib
+
+    import numpy as np
+
+    class _HashEmbedder(base):
+        query_prefix = "query: "
+        document_prefix = "passage: "
+
+        def __init__(self, backend: str = "hash", model: str = "hash-model", dimension: int = 64,
+                     distortion: float = 0.0) -> None:
+            self.name = "hash"
+            self._backend, self._model = backend, model
+            self.dimension, self.max_tokens = dimension, 512
+            self._offset = distortion * self._word_vector("\0offset")
+
+        @property
+        def backend(self) -> str:
+            return self._backend
+
+        @property
+        def model_name(self) -> str:
+            return self._model
+
+        def _word_vector(self, word: str) -> np.ndarray:
+            seed = int.from_bytes(hashlib.sha256(word.encode()).digest()[:8], "little")
+            return np.random.default_rng(seed).standard_normal(self.dimension).astype(np.float32)
+
+        def embed_batch(self, texts):
+            rows = []
+            for text in texts:
+                vector = sum((self._word_vector(word) for word in text.split()), np.zeros(self.dimension, np.float32))
+                rows.append(vector + self._offset)
+            return np.stack(rows)
+
+        def count_tokens(self, texts):
+            return [len(self.model_input(text, "document").split()) + 2 for text in texts]
+
+    return _HashEmbedder

