@@ -159,7 +159,7 @@ class Embedder(ABC):
         return batches
 
     def _embed(self, texts: Sequence[str], kind: str,
-               progress: Callable[[int], None] | None = None) -> np.ndarray:
+               progress: Callable[[list[int]], None] | None = None) -> np.ndarray:
         inputs = [self.model_input(text, kind) for text in texts]
         if not inputs:
             return np.zeros((0, self.dimension), np.float32)
@@ -167,17 +167,18 @@ class Embedder(ABC):
         for batch in self._batches(inputs):
             vectors[batch] = np.asarray(self.embed_batch([inputs[i] for i in batch]), np.float32)
             if progress:
-                progress(len(batch))
+                progress(batch)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.maximum(norms, 1e-12)
 
     def embed_documents(self, texts: Sequence[str],
-                        progress: Callable[[int], None] | None = None) -> np.ndarray:
+                        progress: Callable[[list[int]], None] | None = None) -> np.ndarray:
         """Embed passages.
 
         Args:
             texts: Passages (original text; the embedding form is derived here).
-            progress: Called with the number of texts done after each batch.
+            progress: Called after each batch with the positions (in ``texts``)
+                it embedded.
 
         Returns:
             Float32 ``[len(texts), dimension]``, rows L2-normalized.

@@ -72,17 +72,22 @@ def _embed_reusing(texts: list[str], previous: dict[str, np.ndarray], embedder: 
     keys = [_text_key(text) for text in texts]
     missing = list(dict.fromkeys(key for key in keys if key not in previous))
     text_of = dict(zip(keys, texts))
+    missing_texts = [text_of[key] for key in missing]
+    # Progress counts tokens, not texts: embedding time grows with tokens, so
+    # tokens/s and the time left stay steady while passage lengths vary.
+    tokens = embedder.count_tokens(missing_texts) if progress else []
+    total = sum(tokens)
     done = 0
 
-    def advance(count: int) -> None:
+    def advance(positions: list[int]) -> None:
         nonlocal done
-        done += count
+        done += sum(tokens[position] for position in positions)
         if progress:
-            progress(stage, done, len(missing))
+            progress(stage, done, total)
 
     if progress:
-        progress(stage, 0, len(missing))
-    fresh = embedder.embed_documents([text_of[key] for key in missing], progress=advance)
+        progress(stage, 0, total)
+    fresh = embedder.embed_documents(missing_texts, progress=advance)
     vectors = dict(previous)
     vectors.update(zip(missing, fresh))
     matrix = np.stack([vectors[key] for key in keys]) if keys else np.zeros((0, embedder.dimension), np.float32)

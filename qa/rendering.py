@@ -16,6 +16,7 @@ import re
 from typing import Iterable, Mapping, Sequence
 
 from .library import AddResult, TrashedFile
+from .progress import Pace, stage_unit
 from .types import Answer, Article, BuildSummary, SkippedFile
 
 _PERSIAN_DIGITS = str.maketrans("0123456789.,", "۰۱۲۳۴۵۶۷۸۹٫٬")
@@ -155,13 +156,39 @@ def message_html(text: str, kind: str = "info") -> str:
     return f"<div class='rtl report {kind}'><p>{html.escape(text)}</p></div>"
 
 
-def progress_html(stage: str, done: int, total: int) -> str:
-    """Return the build progress line: stage in Persian, counts, a bar."""
+def persian_duration(seconds: float) -> str:
+    """Write a duration for people: «۴۵ ثانیه», «۳ دقیقه», «۱ ساعت و ۱۰ دقیقه»."""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{persian_number(seconds)} ثانیه"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{persian_number(minutes)} دقیقه"
+    hours, minutes = divmod(minutes, 60)
+    return f"{persian_number(hours)} ساعت" + (f" و {persian_number(minutes)} دقیقه" if minutes else "")
+
+
+def progress_html(stage: str, done: int, total: int, pace: Pace | None = None) -> str:
+    """Return the build progress line: stage in Persian, counts, speed, time left, a bar.
+
+    Args:
+        stage: Stage name (``embedding passages``).
+        done: Units done (tokens for the embedding stages, see ``qa.progress``).
+        total: Units in the stage.
+        pace: Rate and time left, once measurable.
+    """
     name = STAGES.get(stage, stage)
     fraction = min(1.0, done / total) if total else 0.0
-    counts = f" {persian_number(done)} از {persian_number(total)}" if total > 1 else ""
+    unit = " توکن" if stage_unit(stage) == "token" else ""
+    counts = f" {persian_number(done)} از {persian_number(total)}{unit}" if total > 1 else ""
+    speed = ""
+    if pace is not None and pace.per_second is not None:
+        per_second = "توکن" if stage_unit(stage) == "token" else "مورد"
+        speed = f" · {persian_number(pace.per_second)} {per_second} در ثانیه"
+        if pace.seconds_left is not None:
+            speed += f" · حدود {persian_duration(pace.seconds_left)} مانده"
     return (f"<div class='rtl report progress'><p>در حال ساخت نمایه: {html.escape(name)}{counts} "
-            f"({persian_number(round(fraction * 100))}٪)</p>"
+            f"({persian_number(round(fraction * 100))}٪){speed}</p>"
             f"<progress max='100' value='{round(fraction * 100)}'></progress></div>")
 
 

@@ -29,7 +29,7 @@ from .config import RETRIEVAL_MODES, Settings
 from .corpus import SUPPORTED_SUFFIXES, CorpusError
 from .indexing import BuildError
 from .library import LibraryError
-from .progress import Progress, terminal_progress
+from .progress import Progress, StageClock, terminal_progress
 from .rendering import (
     MODE_LABELS, add_result_html, articles_table_html, chat_messages, message_html, progress_html,
     removal_choices, render_sources, status_html, summary_html, trash_choices,
@@ -193,9 +193,10 @@ def _stream_work(work: Callable[[Progress], Any]) -> Iterator[str]:
     """
     updates: queue.Queue = queue.Queue()
     outcome: dict[str, Any] = {}
+    clock = StageClock()
 
     def progress(stage: str, done: int, total: int) -> None:
-        updates.put(progress_html(stage, done, total))
+        updates.put(progress_html(stage, done, total, clock.update(stage, done, total)))
 
     def run() -> None:
         try:

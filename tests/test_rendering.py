@@ -5,8 +5,9 @@ import re
 import pytest
 
 from qa.library import AddResult, TrashedFile
+from qa.progress import Pace, StageClock, stage_unit
 from qa.rendering import (
-    add_result_html, articles_table_html, chat_messages, persian_number, progress_html, removal_choices,
+    add_result_html, articles_table_html, chat_messages, persian_duration, persian_number, progress_html, removal_choices,
     render_reply, render_sources, status_html, summary_html, trash_choices,
 )
 from qa.types import Answer, Article, BuildSummary, Citation, SkippedFile, Span
@@ -46,10 +47,35 @@ def test_progress_and_status_are_persian():
     for stage in ("reading articles", "chunking", "embedding passages", "embedding sentences", "writing index"):
         line = progress_html(stage, 12, 29)
         assert visible_latin_words(line) == [] and "۱۲ از ۲۹" in line
+    line = progress_html("embedding passages", 1200, 36000, Pace(2400.0, 14.5))
+    assert visible_latin_words(line) == []
+    assert "۱٬۲۰۰ از ۳۶٬۰۰۰ توکن" in line and "۲٬۴۰۰ توکن در ثانیه" in line and "حدود ۱۴ ثانیه مانده" in line
+    assert "در ثانیه" not in progress_html("embedding passages", 0, 36000, Pace())
     status = status_html({"articles": 11, "chunks": 40, "embedder": "e5-small", "built_at": "2026-11-23T15:00"},
                          None, "data", building=True)
     assert visible_latin_words(status) == [] and "۱۱" in status and "در حال ساخته" in status
     assert visible_latin_words(status_html(None, "No index in index.", "data", False)) == []
+
+
+@pytest.mark.parametrize("seconds, expected", [
+    (0, "۰ ثانیه"), (44.6, "۴۵ ثانیه"), (59.4, "۵۹ ثانیه"), (61, "۱ دقیقه"), (179, "۳ دقیقه"),
+    (3600, "۱ ساعت"), (4200, "۱ ساعت و ۱۰ دقیقه"), (-5, "۰ ثانیه"),
+])
+def test_persian_duration(seconds, expected):
+    assert persian_duration(seconds) == expected
+
+
+def test_stage_clock_measures_rate_and_time_left():
+    now = [100.0]
+    clock = StageClock(lambda: now[0])
+    assert clock.update("embedding passages", 0, 10_000) == Pace()
+    now[0] += 0.2
+    assert clock.update("embedding passages", 400, 10_000) == Pace()  # too early to tell
+    now[0] += 1.8
+    assert clock.update("embedding passages", 4_000, 10_000) == Pace(2_000.0, 3.0)
+    now[0] += 1.0
+    assert clock.update("embedding sentences", 0, 500) == Pace()  # a new stage restarts the clock
+    assert stage_unit("embedding sentences") == "token" and stage_unit("chunking") == "text"
 
 
 def test_tables_and_choices_name_articles_by_title_and_file():
