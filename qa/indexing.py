@@ -82,12 +82,11 @@ def _embed_reusing(texts: list[str], previous: dict[str, np.ndarray], embedder: 
     def advance(positions: list[int]) -> None:
         nonlocal done
         done += sum(tokens[position] for position in positions)
-        if progress:
-            progress(stage, done, total)
+        progress(stage, done, total)
 
     if progress:
         progress(stage, 0, total)
-    fresh = embedder.embed_documents(missing_texts, progress=advance)
+    fresh = embedder.embed_documents(missing_texts, progress=advance if progress else None)
     vectors = dict(previous)
     vectors.update(zip(missing, fresh))
     matrix = np.stack([vectors[key] for key in keys]) if keys else np.zeros((0, embedder.dimension), np.float32)

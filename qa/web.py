@@ -275,8 +275,11 @@ def build_app(assistant: Assistant):
         try:
             retriever = assistant.retriever()
             manifest = retriever.index.manifest
-            fields = {"articles": manifest.articles, "chunks": manifest.chunks, "embedder": manifest.embedder,
-                      "built_at": manifest.built_at}
+            # The model and the backend that embedded the articles (the
+            # questions may run on another compatible backend).
+            backend = manifest.embedder_id.split(":", 1)[0]
+            fields = {"articles": manifest.articles, "chunks": manifest.chunks,
+                      "embedder": f"{manifest.embedder} ({backend})", "built_at": manifest.built_at}
             articles = assistant.articles()
             counts = assistant.chunk_counts()
             problem = assistant.reload_problem

@@ -265,3 +265,18 @@ def test_hnsw_index_finds_the_same_passages(seed_data, tmp_path, tiny_embedder):
     queries = tiny_embedder.embed_queries(["سفر پزشکیان به مسکو", "اجلاس بریکس"])
     for approximate, truth in zip(hnsw.dense_search_batch(queries, 3), exact.dense_search_batch(queries, 3)):
         assert [h.chunk.chunk_id for h in approximate] == [h.chunk.chunk_id for h in truth]
+
+
+def test_build_progress_counts_tokens(seed_data, tmp_path):
+    from tests.conftest import HashEmbedder
+
+    embedder = HashEmbedder()
+    calls: list[tuple[str, int, int]] = []
+    summary = build_index(seed_data, tmp_path / "index", embedder, progress=lambda *call: calls.append(call))
+    passages = [call for call in calls if call[0] == "embedding passages"]
+    index = load_index(tmp_path / "index")
+    expected = sum(embedder.count_tokens([chunk.text for chunk in index.chunks]))
+    assert summary.embedded == len(index.chunks)
+    assert passages[0] == ("embedding passages", 0, expected) and passages[-1] == ("embedding passages", expected, expected)
+    assert [done for _, done, _ in passages] == sorted(done for _, done, _ in passages)
+    assert calls[-1][0] == "writing index"
