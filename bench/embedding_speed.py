@@ -214,7 +214,20 @@ def measure_app_start(data_dir: Path, index_dir: Path) -> float:
         return time.perf_counter() - began
     finally:
         app.terminate()
-        app.wait(timeout=30)
+        try:
+            app.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # uvicorn waits for open connections
+            app.kill()
+            app.wait()
+
+
+class Report(dict):
+    """The report; each figure is also written to stderr as it is measured,
+    so a long run that fails late still shows what it measured."""
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        print(json.dumps({key: value}), file=sys.stderr, flush=True)
 
 
 def main() -> None:
@@ -239,8 +252,9 @@ def main() -> None:
     settings = Settings.from_env()
     ensure_model(settings.model_cache)
     paragraphs, questions, source = texts_and_questions()
-    report: dict = {"cpu": cpu_signature(), "texts": {"source": source, "paragraphs": len(paragraphs),
-                                                     "questions": len(questions)}}
+    report: dict = Report()
+    report.update({"cpu": cpu_signature(), "texts": {"source": source, "paragraphs": len(paragraphs),
+                                                     "questions": len(questions)}})
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         report["backends"] = measure_backends(scratch)
