@@ -20,7 +20,8 @@ import numpy as np
 from .store import LoadedIndex
 from .retrieval import near_duplicates
 from .text import content_words, search_key, search_tokens
-from .types import Answer, Citation, Hit, Span
+from .short_answer import best_span, question_shape
+from .types import Answer, Citation, Hit, ShortAnswer, Span
 
 MAX_SENTENCES = 3
 # Weights of the sentence score: meaning first; shared words and the
@@ -63,6 +64,26 @@ def question_language(question: str) -> str:
     latin = sum(ch.isascii() and ch.isalpha() for ch in question)
     other = sum(ch.isalpha() and not ch.isascii() for ch in question)
     return "en" if latin > other else "fa"
+
+
+def has_substance(question: str, index: LoadedIndex) -> bool:
+    """Tell whether a question can be answered at all: it has content words,
+    and one of them occurs in the articles or it asks something (a question
+    word). "xyz", "asdfgh qwerty", emoji or punctuation alone do not; their
+    vectors still land near some boilerplate line, so the cosine alone
+    cannot tell them apart (measured: 0.80 for "xyz").
+
+    Args:
+        question: The question (the retrieval text for a follow-up).
+        index: The index whose vocabulary is consulted.
+    """
+    words = [word for word in content_words(question) if any(ch.isalnum() for ch in word)]
+    if not words:
+        return False
+    if index.known_words(words):
+        return True
+    shape = question_shape(question)
+    return shape.kind is not None and bool(shape.before | shape.after)
 
 
 def question_cues(question: str) -> list[str]:
@@ -177,7 +198,8 @@ def compose_answer(question: str, query_vector: np.ndarray, hits: Sequence[Hit],
         closest passages.
     """
     scored = score_sentences(scoring_question or question, query_vector, hits, index)
-    if not scored or scored[0].evidence < ABSTAIN_BELOW[question_language(question)]:
+    if not scored or scored[0].evidence < ABSTAIN_BELOW[question_language(question)] \
+            or not has_substance(scoring_question or question, index):
         citations = tuple(_citation(n, hit, index, ()) for n, hit in enumerate(hits[:3], start=1))
         return Answer(question, ABSTAIN_MESSAGE[question_language(question)], True, citations,
                       scoring_question or question)
@@ -193,4 +215,18 @@ def compose_answer(question: str, query_vector: np.ndarray, hits: Sequence[Hit],
         _citation(n, hits[rank], index, tuple(sorted(evidence[rank], key=lambda s: s.start)))
         for rank, n in sorted(numbers.items(), key=lambda item: item[1])
     )
-    return Answer(question, " ".join(parts), False, citations, scoring_question or question)
+    return Answer(question, " ".join(parts), False, citations, scoring_question or question,
+                  _short_answer(question, chosen, numbers))
+
+
+def _short_answer(question: str, chosen: Sequence[ScoredSentence], numbers: dict[int, int]) -> ShortAnswer | None:
+    """Find the short answer in the chosen sentences; offsets into the article."""
+    # The question as asked: a follow-up's retrieval text repeats the earlier
+    # question, whose words would then be taken for context around the answer.
+    found = best_span(question, [sentence.text for sentence in chosen])
+    if found is None:
+        return None
+    position, span = found
+    sentence = chosen[position]
+    start, end = sentence.span.start + span.start, sentence.span.start + span.end
+    return ShortAnswer(sentence.text[span.start:span.end], numbers[sentence.hit_rank], start, end)

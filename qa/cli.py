@@ -81,8 +81,9 @@ def command_info(args: argparse.Namespace) -> int:
 
 
 def format_answer(answer) -> str:
-    """Return the human form of an answer: text, then numbered sources."""
-    lines = [answer.answer, ""]
+    """Return the human form of an answer: the short answer, the sentences, then numbered sources."""
+    lines = [f"{answer.short_answer.text} [{answer.short_answer.n}]"] if answer.short_answer else []
+    lines += [answer.answer, ""]
     heading = "Closest passages (they do not answer the question):" if answer.abstained else "Sources:"
     lines.append(heading)
     for citation in answer.citations:

@@ -13,7 +13,9 @@ Two formats:
 from __future__ import annotations
 
 import json
+import re
 import statistics
+from collections import Counter
 import tempfile
 import time
 from dataclasses import dataclass
@@ -26,7 +28,7 @@ from .retrieval import MODES
 from .text import search_key
 from .types import Chunk
 
-METRICS = ("hit@1", "hit@5", "mrr", "answer_containment", "mean_answer_chars",
+METRICS = ("hit@1", "hit@5", "mrr", "answer_containment", "short_answer_em", "short_answer_f1", "mean_answer_chars",
            "abstain_rate_answerable", "abstain_rate_unanswerable", "latency_p50_ms", "latency_p95_ms")
 
 
@@ -94,6 +96,40 @@ def read_questions(path: Path, data_dir: Path) -> tuple[list[EvalQuestion], Path
     return questions, data_dir
 
 
+_ANSWER_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+def answer_tokens(text: str) -> list[str]:
+    """Tokens compared by the short-answer metrics: Persian search keys
+    (ZWNJ, Arabic letters, digit forms unified), punctuation removed."""
+    return _ANSWER_PUNCTUATION.sub(" ", search_key(text)).split()
+
+
+def token_f1(prediction: str, gold: str) -> float:
+    """SQuAD-style token F1 of a predicted answer against one gold answer.
+
+    Args:
+        prediction: Predicted short answer ("" for none).
+        gold: A gold answer.
+
+    Returns:
+        F1 of the two token bags, in [0, 1].
+    """
+    predicted, expected = answer_tokens(prediction), answer_tokens(gold)
+    if not predicted or not expected:
+        return float(predicted == expected)
+    common = sum((Counter(predicted) & Counter(expected)).values())
+    if not common:
+        return 0.0
+    precision, recall = common / len(predicted), common / len(expected)
+    return 2 * precision * recall / (precision + recall)
+
+
+def exact_match(prediction: str, gold: str) -> bool:
+    """Whether a prediction equals a gold answer after normalization."""
+    return answer_tokens(prediction) == answer_tokens(gold)
+
+
 def _percentile(values: list[float], fraction: float) -> float:
     if not values:
         return 0.0
@@ -114,6 +150,8 @@ def evaluate_mode(assistant: Assistant, questions: list[EvalQuestion], mode: str
         Metrics keyed as in :data:`METRICS`.
     """
     ranks, contained, lengths, latencies = [], [], [], []
+    short_f1: list[float] = []
+    short_em: list[bool] = []
     abstained_answerable = abstained_unanswerable = 0
     answerable_count = sum(q.answerable for q in questions)
     retriever = assistant.retriever()
@@ -131,6 +169,11 @@ def evaluate_mode(assistant: Assistant, questions: list[EvalQuestion], mode: str
         answer_key = search_key(answer.answer) if not answer.abstained else ""
         found = [search_key(text) in answer_key for text in question.answers if search_key(text)]
         contained.append(bool(found) and (all(found) if question.all_answers_required else any(found)))
+        predicted = answer.short_answer.text if answer.short_answer and not answer.abstained else ""
+        golds = [text for text in question.answers if answer_tokens(text)]
+        if golds:
+            short_f1.append(max(token_f1(predicted, gold) for gold in golds))
+            short_em.append(any(exact_match(predicted, gold) for gold in golds))
         if not answer.abstained:
             lengths.append(len(answer.answer))
     unanswerable_count = len(questions) - answerable_count
@@ -139,6 +182,8 @@ def evaluate_mode(assistant: Assistant, questions: list[EvalQuestion], mode: str
         "hit@5": sum(r is not None and r <= 5 for r in ranks) / max(1, len(ranks)),
         "mrr": sum(1 / r for r in ranks if r) / max(1, len(ranks)),
         "answer_containment": sum(contained) / max(1, len(contained)),
+        "short_answer_em": sum(short_em) / max(1, len(short_em)),
+        "short_answer_f1": sum(short_f1) / max(1, len(short_f1)),
         "mean_answer_chars": statistics.mean(lengths) if lengths else 0.0,
         "abstain_rate_answerable": abstained_answerable / max(1, answerable_count),
         "abstain_rate_unanswerable": abstained_unanswerable / max(1, unanswerable_count) if unanswerable_count else 0.0,

@@ -17,7 +17,7 @@ from typing import Iterable, Mapping, Sequence
 
 from .library import AddResult, TrashedFile
 from .progress import Pace, stage_unit
-from .types import Answer, Article, BuildSummary, SkippedFile
+from .types import Answer, Article, BuildSummary, ShortAnswer, SkippedFile
 
 _PERSIAN_DIGITS = str.maketrans("0123456789.,", "۰۱۲۳۴۵۶۷۸۹٫٬")
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -49,13 +49,26 @@ def ltr(text: str) -> str:
     return f"<bdi dir='ltr'>{html.escape(text)}</bdi>"
 
 
-def _highlighted_passage(citation) -> str:
+def _marked(text: str, offset: int, short: ShortAnswer | None) -> str:
+    """Escape ``text`` (which starts at ``offset`` in the article), the short
+    answer inside it in ``<strong class='short-answer'>``."""
+    if short is None or short.start < offset or short.end > offset + len(text):
+        return html.escape(text)
+    start, end = short.start - offset, short.end - offset
+    return (html.escape(text[:start]) + f"<strong class='short-answer'>{html.escape(text[start:end])}</strong>"
+            + html.escape(text[end:]))
+
+
+def _highlighted_passage(citation, short: ShortAnswer | None = None) -> str:
+    """The passage with its evidence sentences in ``<mark>`` and the short
+    answer (when it is in this citation) marked more strongly inside."""
+    short = short if short is not None and short.n == citation.n else None
     text = citation.text
     pieces, cursor = [], 0
     for span in sorted(citation.evidence, key=lambda s: s.start):
         start, end = span.start - citation.start, span.end - citation.start
         pieces.append(html.escape(text[cursor:start]))
-        pieces.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        pieces.append(f"<mark>{_marked(text[start:end], span.start, short)}</mark>")
         cursor = end
     pieces.append(html.escape(text[cursor:]))
     return "".join(pieces)
@@ -84,7 +97,7 @@ def render_sources(answer: Answer | None, articles: Mapping[str, Article]) -> st
             f"<div class='{classes}' id='source-{citation.n}' data-n='{citation.n}'>"
             f"<div><b>[{citation.n}] {html.escape(citation.title)}</b></div>"
             f"<div class='meta'>{' · '.join(meta_parts)}</div>"
-            f"<div class='passage'>{_highlighted_passage(citation)}</div>"
+            f"<div class='passage'>{_highlighted_passage(citation, answer.short_answer)}</div>"
         )
         if article is not None:
             parts.append("<details><summary>متن کامل خبر</summary>"
@@ -94,10 +107,21 @@ def render_sources(answer: Answer | None, articles: Mapping[str, Article]) -> st
     return "".join(parts)
 
 
-def render_reply(text: str, clickable: bool) -> str:
-    """Return an assistant message for the chat: the text escaped, each
-    marker ``[n]`` a button that scrolls to source ``n`` (when ``clickable``)."""
+def render_reply(text: str, clickable: bool, short: str = "") -> str:
+    """Return an assistant message for the chat: the short answer first in
+    bold (when there is one), then the sentences; text escaped, each marker
+    ``[n]`` a button that scrolls to source ``n`` (when ``clickable``).
+
+    Args:
+        text: The answer's sentences with their markers.
+        clickable: Make the markers buttons (the latest answer only).
+        short: The short answer with its marker (``"کاظم جلالی [2]"``), or "".
+    """
     escaped = html.escape(text)
+    if short:
+        words, _, marker = short.rpartition(" ")
+        escaped = f"<p class='short-answer'><strong>{html.escape(words)}</strong> {html.escape(marker)}</p>" \
+                  f"<p>{escaped}</p>"
     if not clickable:
         return escaped
     return _MARKER.sub(
@@ -121,7 +145,8 @@ def chat_messages(turns: Sequence[Mapping[str, object]]) -> list[dict[str, str]]
         if turn.get("abstained"):
             reply = "⚠️ " + reply
         messages.append({"role": "user", "content": html.escape(str(turn["question"]))})
-        messages.append({"role": "assistant", "content": render_reply(reply, number == len(turns) - 1)})
+        messages.append({"role": "assistant",
+                         "content": render_reply(reply, number == len(turns) - 1, str(turn.get("short") or ""))})
     return messages
 
 

@@ -461,6 +461,11 @@ class LoadedIndex:
             result[word] = float(np.log(1.0 + (total - frequency + 0.5) / (frequency + 0.5)))
         return result
 
+    def known_words(self, words: Sequence[str]) -> set[str]:
+        """Return the words (search tokens) that occur in some chunk."""
+        vocabulary = self._lexical.vocab_dict
+        return {word for word in words if word in vocabulary}
+
     def probe_passages(self, count: int = 2) -> tuple[list[str], np.ndarray]:
         """Return a few chunk texts and their stored vectors (first and last
         chunks), for checking that an embedder still gives the same vectors."""

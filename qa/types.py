@@ -103,19 +103,43 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class ShortAnswer:
+    """The few words that answer the question, inside one cited sentence.
+
+    Attributes:
+        text: The words, as the article writes them.
+        n: Number of the citation whose sentence holds them.
+        start: Offset of the first character in the article's text.
+        end: Offset after the last character.
+    """
+
+    text: str
+    n: int
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (``{"text", "n", "start", "end"}``)."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class Answer:
-    """An extractive answer: sentences from the articles, each cited."""
+    """An extractive answer: sentences from the articles, each cited, and
+    the short answer inside one of them when one is found."""
 
     question: str
     answer: str
     abstained: bool
     citations: tuple[Citation, ...] = ()
     retrieval_query: str = ""
+    short_answer: ShortAnswer | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form used by ``qa ask --json`` and the web API."""
         return {
             "question": self.question,
+            "short_answer": self.short_answer.to_dict() if self.short_answer else None,
             "answer": self.answer,
             "abstained": self.abstained,
             "citations": [c.to_dict() for c in self.citations],

@@ -51,6 +51,9 @@ body, .gradio-container, .gradio-container * {
 @keyframes flash { 0%, 40% { background: #ffe58a; box-shadow: 0 0 0 3px #f5b400; } 100% { background: transparent; } }
 .source .meta { color: var(--body-text-color-subdued); font-size: .9em; }
 .source mark { background: #ffe58a; color: #000; padding: 0 2px; border-radius: 3px; }
+.source strong.short-answer { background: #f0a500; color: #000; padding: 0 2px; border-radius: 3px;
+  outline: 2px solid #b36b00; }
+p.short-answer { font-size: 1.1em; margin-bottom: 0.4em; }
 .source .passage, .source .article { white-space: pre-wrap; line-height: 1.9; }
 .source .article { max-height: 24em; overflow: auto; font-size: .95em; }
 #chat .message, #chat .message * { unicode-bidi: plaintext; }
@@ -333,7 +336,9 @@ def build_app(assistant: Assistant):
         except IndexUnavailable:
             turns.append({"question": question, "reply": NO_INDEX, "abstained": True})
             return "", chat_messages(turns), gr.skip(), {"turns": turns[-MAX_TURNS_KEPT:], "sources": saved.get("sources", "")}
-        turns.append({"question": question, "reply": answer.answer, "abstained": answer.abstained})
+        short = answer.short_answer
+        turns.append({"question": question, "reply": answer.answer, "abstained": answer.abstained,
+                      "short": f"{short.text} [{short.n}]" if short else ""})
         sources_html = render_sources(answer, assistant.index.articles)
         return "", chat_messages(turns), sources_html, {"turns": turns[-MAX_TURNS_KEPT:], "sources": sources_html}
 

@@ -150,7 +150,8 @@ def test_cli_json_contracts(seed_assistant):
     result = run_cli("ask", "اجلاس سران بریکس در کازان در چه تاریخی برگزار می‌شود؟", "--json", index_dir=index_dir)
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
-    assert set(answer) == {"question", "answer", "abstained", "citations"}
+    assert set(answer) == {"question", "short_answer", "answer", "abstained", "citations"}
+    assert set(answer["short_answer"]) == {"text", "n", "start", "end"} and "آبان" in answer["short_answer"]["text"]
     citation = answer["citations"][0]
     assert set(citation) == {"n", "doc_id", "path", "title", "source", "date", "chunk_id", "text", "start", "end",
                              "score", "evidence"}
@@ -160,6 +161,7 @@ def test_cli_json_contracts(seed_assistant):
                     stdin="پوتین پزشکیان را به کدام اجلاس دعوت کرد؟\n\nWhat is the capital of Australia?\n")
     rows = [json.loads(line) for line in batch.stdout.splitlines()]
     assert [row["abstained"] for row in rows] == [False, True]
+    assert rows[1]["short_answer"] is None
     assert "بریکس" in rows[0]["answer"]
 
     info = run_cli("index", "info", "--json", index_dir=index_dir)
@@ -199,3 +201,20 @@ def test_eval_on_our_questions(seed_assistant):
 @needs_shared
 def test_eval_on_shared_development_questions(seed_assistant):
     check_eval(seed_assistant, SHARED_FILE, len(SHARED_QUESTIONS))
+
+
+def test_short_answer_is_a_span_of_a_cited_sentence(seed_assistant):
+    answer = seed_assistant.ask("پزشکیان کی وارد مسکو شد؟")
+    short = answer.short_answer
+    assert short is not None and "۲۸ دی" in short.text
+    citation = next(c for c in answer.citations if c.n == short.n)
+    article = seed_assistant.index.articles[citation.doc_id]
+    assert article.text[short.start:short.end] == short.text
+    assert any(span.start <= short.start and short.end <= span.end for span in citation.evidence)
+    assert answer.to_dict()["short_answer"] == {"text": short.text, "n": short.n, "start": short.start,
+                                                "end": short.end}
+
+
+def test_no_short_answer_when_abstaining(seed_assistant):
+    answer = seed_assistant.ask("پایتخت استرالیا کجاست؟")
+    assert answer.abstained and answer.short_answer is None and answer.to_dict()["short_answer"] is None

@@ -10,7 +10,7 @@ from qa.rendering import (
     add_result_html, articles_table_html, chat_messages, persian_duration, persian_number, progress_html, removal_choices,
     render_reply, render_sources, status_html, summary_html, trash_choices,
 )
-from qa.types import Answer, Article, BuildSummary, Citation, SkippedFile, Span
+from qa.types import Answer, Article, BuildSummary, Citation, ShortAnswer, SkippedFile, Span
 
 ISOLATED = re.compile(r"<bdi dir='ltr'>.*?</bdi>|\u2068.*?\u2069", re.DOTALL)
 TAG = re.compile(r"<[^>]+>")
@@ -102,6 +102,23 @@ def test_reply_markers_become_buttons_only_in_the_last_answer():
     assert messages[0]["content"] == "&lt;i&gt;q1&lt;/i&gt;"
     assert "cite" not in messages[1]["content"] and "cite" in messages[3]["content"]
     assert messages[3]["content"].startswith("⚠️")
+
+
+def test_short_answer_comes_first_in_bold_and_is_marked_in_its_source():
+    reply = render_reply("متن جمله‌ای که <پاسخ> دارد [2]", clickable=True, short="<کاظم> جلالی [2]")
+    assert reply.startswith("<p class='short-answer'><strong>&lt;کاظم&gt; جلالی</strong>")
+    assert reply.count("class='cite'") == 2 and "&lt;پاسخ&gt;" in reply
+    messages = chat_messages([{"question": "q", "reply": "جمله [1]", "abstained": False, "short": "۲۸ دی [1]"},
+                              {"question": "q2", "reply": "جمله [1]", "abstained": False}])  # saved before short answers
+    assert "<strong>۲۸ دی</strong>" in messages[1]["content"] and "strong" not in messages[3]["content"]
+
+    text = "پزشکیان روز جمعه ۲۸ دی به مسکو رفت. جمله دیگر."
+    citation = Citation(1, "d", "d.txt", "t", None, None, "c", text, 100, 100 + len(text), 1.0, (Span(100, 135),))
+    short = ShortAnswer("جمعه ۲۸ دی", 1, 100 + text.index("جمعه"), 100 + text.index(" به"))
+    html_out = render_sources(Answer("q", "a [1]", False, (citation,), short_answer=short), {})
+    assert "<mark>پزشکیان روز <strong class='short-answer'>جمعه ۲۸ دی</strong> به مسکو رفت.</mark>" in html_out
+    other = ShortAnswer("جمعه ۲۸ دی", 2, short.start, short.end)  # in another citation: not marked here
+    assert "short-answer" not in render_sources(Answer("q", "a [1]", False, (citation,), short_answer=other), {})
 
 
 def test_sources_escape_markup_and_anchor_each_card():

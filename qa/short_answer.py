@@ -1,0 +1,360 @@
+"""Find the short answer: the few words of a cited sentence that answer the question.
+
+A question names its answer by a question word ("کجا", "چه کسی", "چند",
+"when") and repeats, around it, words that the answering sentence also holds:
+"بازی‌ها در کدام شهر برگزار شد؟" / "بازی‌ها ... در شهر «ریو دو ژانیرو» ...
+برگزار شد". Every span of up to :data:`MAX_WORDS` words of the sentence that
+does not repeat a question word is a candidate, scored by
+
+* *alignment*: question words found just before the span that come before
+  the question word in the question, and after it that come after;
+* *nearness*: how close the span is to the question words the sentence holds;
+* *type*: whether it looks like what the question word asks for (a date, a
+  number, a person's title or name, a place, a quoted name);
+* *shape*: length, quotes, no stopword at its edges.
+
+The weights (:class:`ShortAnswerWeights`) were tuned on the PQuAD validation
+set's training split (bench/tune_short_answer.py; the split is by article,
+fixed seed) and measured on its held-out split.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Sequence
+
+from .text import search_key, stopwords
+
+MAX_WORDS = 8
+# Context words each side of a span that count for alignment.
+WINDOW = 6
+
+
+@dataclass(frozen=True)
+class ShortAnswerWeights:
+    """Weights of the span score.
+
+    Tuned by bench/tune_short_answer.py on the tuning half of PQuAD
+    validation (gold sentence given): held-out token F1 0.512, EM 0.210.
+    A negative ``length`` favours longer spans: PQuAD's answers average six
+    words, and :data:`MAX_WORDS` bounds them.
+    """
+
+    alignment: float = 1.0
+    nearness: float = 0.5
+    type_match: float = 1.5
+    type_mismatch: float = 0.5
+    quoted: float = 0.6
+    length: float = -0.1
+    edge_stopword: float = 1.0
+    cut: float = 1.0
+    phrase_cut_share: float = 0.5
+    # Any candidate beats none: a span is offered whenever the sentence holds
+    # one that passes the type filters (measured: a threshold lost F1).
+    min_score: float = -10.0
+
+
+DEFAULT_WEIGHTS = ShortAnswerWeights()
+
+# Question words by the kind of answer they ask for, in search-key form
+# (ي/ك unified, no ZWNJ, Latin lower case).
+_QUESTION_TYPES: dict[str, tuple[str, ...]] = {
+    "person": ("چه کسی", "چه کسانی", "کیست", "کیستند", "چه شخصی", "کدام شخص", "کدام فرد", "که بود", "که بودند",
+               "که است", "who", "whom"),
+    "date": ("چه زمانی", "چه تاریخی", "چه سالی", "چه روزی", "چه ماهی", "چه قرنی", "چه دهه", "کدام سال",
+             "در چه سال", "کی", "چه وقت", "when", "what year", "what date"),
+    "number": ("چند", "چندمین", "چندم", "چقدر", "چه تعداد", "چه میزان", "چه مقدار", "how many", "how much", "how long"),
+    "place": ("کجا", "کجاست", "کدام شهر", "کدام کشور", "کدام استان", "کدام منطقه", "چه شهری", "چه کشوری",
+              "چه مکانی", "where"),
+    "other": ("چه", "چیست", "چی", "کدام", "چگونه", "چطور", "چرا", "what", "which", "how", "why"),
+}
+_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "ابان", "اذر", "دی", "بهمن", "اسفند",
+           "ژانویه", "فوریه", "مارس", "اوریل", "مه", "ژوین", "ژوییه", "ژوئن", "ژوئیه", "اوت", "سپتامبر", "اکتبر",
+           "نوامبر", "دسامبر", "شنبه", "یکشنبه", "دوشنبه", "سهشنبه", "چهارشنبه", "پنجشنبه", "جمعه", "قرن",
+           "میلادی", "شمسی", "هجری", "قمری", "سال", "دهه", "امروز", "دیروز", "فردا", "امسال", "پارسال",
+           "today", "yesterday")
+_NUMBER_WORDS = ("یک", "دو", "سه", "چهار", "پنج", "شش", "هفت", "هشت", "نه", "ده", "یازده", "دوازده", "بیست",
+                 "سی", "چهل", "پنجاه", "صد", "هزار", "میلیون", "میلیارد", "درصد", "نیم", "دهها", "صدها", "هزاران",
+                 # units: the answer to "how much" carries its unit
+                 "دلار", "یورو", "تومان", "ریال", "روبل", "نفر", "کیلومتر", "متر", "کیلوگرم", "تن", "بشکه",
+                 "هکتار", "ساعت", "دقیقه", "برابر")
+_TITLES = ("اقای", "خانم", "دکتر", "مهندس", "اقا", "حجتالاسلام", "ایتالله", "سردار", "سرلشکر", "امام", "شاه",
+           "سلطان", "ملکه", "پادشاه", "رییس", "وزیر", "سفیر", "معاون", "سخنگو", "سخنگوی", "نخستوزیر")
+_PLACE_WORDS = ("شهر", "کشور", "استان", "پایتخت", "منطقه", "روستا", "جزیره", "قاره", "دریای", "کوه", "رود",
+                "خیابان", "میدان", "بندر")
+_CONNECTORS = ("تا", "و", "از", "الی", "to", "and")
+_DIGIT = re.compile(r"\d")
+# A word: a run without spaces, its edge punctuation stripped (offsets kept).
+_TOKEN = re.compile(r"\S+")
+_EDGE_PUNCTUATION = "«»\"'()[]{}،,؛;:.!?؟…-–—/"
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word of a sentence: its offsets in the sentence and its search key."""
+
+    start: int
+    end: int
+    key: str
+
+
+@dataclass(frozen=True)
+class SpanCandidate:
+    """A scored candidate span (offsets into the sentence)."""
+
+    start: int
+    end: int
+    score: float
+
+
+def sentence_words(text: str) -> list[Word]:
+    """Split a sentence into words with their offsets (edge punctuation off)."""
+    result = []
+    for match in _TOKEN.finditer(text):
+        start, end = match.start(), match.end()
+        while start < end and text[start] in _EDGE_PUNCTUATION:
+            start += 1
+        while end > start and text[end - 1] in _EDGE_PUNCTUATION:
+            end -= 1
+        if start < end:
+            key = search_key(text[start:end])
+            if key:
+                result.append(Word(start, end, key))
+    return result
+
+
+@dataclass(frozen=True)
+class QuestionShape:
+    """What a question asks for and the words around its question word."""
+
+    kind: str | None
+    before: frozenset[str]
+    after: frozenset[str]
+    head: str | None = None
+
+    @property
+    def words(self) -> frozenset[str]:
+        """Every content word of the question."""
+        return self.before | self.after
+
+
+@lru_cache(maxsize=1)
+def _stop_keys() -> frozenset[str]:
+    return stopwords() | frozenset(
+        phrase for phrases in _QUESTION_TYPES.values() for phrase in phrases if " " not in phrase
+    ) | frozenset({"the", "a", "an", "of", "in", "on", "to", "is", "was", "did", "does", "do", "and", "for"})
+
+
+def question_shape(question: str) -> QuestionShape:
+    """Find the question word, its answer type and the content words on each side.
+
+    Args:
+        question: The question.
+
+    Returns:
+        The shape; ``kind`` is None when no question word is found (then all
+        content words count as "before").
+    """
+    keys = [word.key for word in sentence_words(question)]
+    text = " " + " ".join(keys) + " "
+    best: tuple[int, int, str] | None = None  # (position in words, phrase length, kind)
+    for kind, phrases in _QUESTION_TYPES.items():
+        for phrase in phrases:
+            found = text.find(" " + phrase + " ")
+            if found < 0:
+                continue
+            position = text[:found + 1].count(" ") - 1
+            length = phrase.count(" ") + 1
+            # The longest phrase wins ("چه کسی" over "چه"), then the first.
+            if best is None or length > best[1] or (length == best[1] and position < best[0]):
+                best = (position, length, kind)
+    stop = _stop_keys()
+    if best is None:
+        return QuestionShape(None, frozenset(k for k in keys if k not in stop), frozenset())
+    position, length, kind = best
+    # "چه رنگی", "کدام رود": the noun after the question word names the kind
+    # of thing asked for, and the answer often stands right after it
+    # ("رود «کارون»"). Written with the indefinite ی or not.
+    head = None
+    last = keys[position + length - 1]
+    if last in ("چه", "کدام", "which", "what") and position + length < len(keys):
+        head = keys[position + length]
+        length += 1
+    elif kind != "other" and length > 1 and keys[position] in ("چه", "کدام"):
+        head = last
+    if head is not None and head.endswith("ی") and len(head) > 3:
+        head = head[:-1]
+    before = frozenset(k for k in keys[:position] if k not in stop)
+    after = frozenset(k for k in keys[position + length:] if k not in stop)
+    return QuestionShape(kind, before, after, head)
+
+
+_ORDINALS = frozenset({"اول", "یکم", "نخست", "دوم", "سوم", "چهارم", "پنجم", "ششم", "هفتم", "هشتم", "نهم", "دهم"})
+
+
+def _is_ordinal(key: str) -> bool:
+    # "بیستم", "سیام" (سی‌ام), "سیویکم": a number word with the ordinal ending.
+    return key in _ORDINALS or (key.endswith("ام") and key[:-2] in _NUMBER_WORDS) or \
+        (key.endswith("م") and (key[:-1] in _NUMBER_WORDS or key[:-1].split("و")[-1] in _NUMBER_WORDS))
+
+
+def _is_date_word(key: str) -> bool:
+    # "دیماه", "مهرماه": the seeds write month and "ماه" together; "اول تا
+    # سوم آبان": days are ordinals.
+    return bool(_DIGIT.search(key)) or key in _MONTHS or key in ("ماه", "روز") or \
+        (key.endswith("ماه") and key[:-3] in _MONTHS) or _is_ordinal(key)
+
+
+def _is_number_word(key: str) -> bool:
+    return bool(_DIGIT.search(key)) or key in _NUMBER_WORDS
+
+
+def _type_score(kind: str | None, words: Sequence[Word], left: Word | None) -> float:
+    """How much the span looks like the asked type: 1 all of it, 0 unsure,
+    negative when it cannot be (a date without a date word)."""
+    if kind in (None, "other"):
+        return 0.0
+    keys = [word.key for word in words]
+    if kind in ("date", "number"):
+        test = _is_date_word if kind == "date" else _is_number_word
+        # Only runs of date (number) words, joined inside by «تا», «و», «از»:
+        # "جمعه ۲۸ دیماه ۱۴۰۳", "۵ تا ۲۱ اوت ۲۰۱۶", "۴ میلیارد دلار".
+        if not (test(keys[0]) and test(keys[-1])):
+            return -1.0
+        return 1.0 if all(test(key) or key in _CONNECTORS for key in keys) else -1.0
+    # A person or a place is not a date or a number ("در سال ۲۰۲۴" is not where).
+    has_digit = any(_is_date_word(key) or _is_number_word(key) for key in keys)
+    if kind == "person":
+        if has_digit or all(key in _TITLES for key in keys):
+            return -1.0  # a date, or a bare title ("دکتر") without the name
+        return 1.0 if (left is not None and left.key in _TITLES) or keys[0] in _TITLES else 0.0
+    if kind == "place":
+        if has_digit:
+            return -1.0
+        return 1.0 if left is not None and left.key in ("در", "به", "از") + _PLACE_WORDS else 0.0
+    return 0.0
+
+
+def _cuts(kind: str | None, sentence: str, words: Sequence[Word], first: int, last: int) -> int:
+    """Count the span's edges that cut a date, a number or a quotation in two."""
+    cut = 0
+    test = _is_date_word if kind == "date" else _is_number_word if kind == "number" else None
+    if test is not None:
+        cut += first > 0 and test(words[first - 1].key)
+        cut += last + 1 < len(words) and test(words[last + 1].key)
+    inside_start = sentence[max(0, words[first].start - 1):words[first].start] == "«"
+    inside_end = sentence[words[last].end:words[last].end + 1] == "»"
+    cut += inside_start != inside_end
+    return cut
+
+
+def _phrase_cuts(sentence: str, words: Sequence[Word], first: int, last: int,
+                 question_words: frozenset[str], stop: frozenset[str]) -> int:
+    """Count the span's edges that split a phrase: the word beyond the edge
+    is a content word, not a question word, with no punctuation between.
+    Phrases end at stopwords (را، در، که، و), titles and punctuation."""
+    cut = 0
+    if first > 0:
+        before = words[first - 1]
+        joined = sentence[before.end:words[first].start].strip() == ""
+        cut += joined and before.key not in stop and before.key not in question_words and before.key not in _TITLES
+    if last + 1 < len(words):
+        after = words[last + 1]
+        joined = sentence[words[last].end:after.start].strip() == ""
+        cut += joined and after.key not in stop and after.key not in question_words
+    return cut
+
+
+def _matches(key: str, question_words: frozenset[str]) -> bool:
+    return key in question_words
+
+
+def score_spans(question: str, sentence: str, weights: ShortAnswerWeights = DEFAULT_WEIGHTS,
+                shape: QuestionShape | None = None) -> list[SpanCandidate]:
+    """Score every candidate span of ``sentence`` as the answer to ``question``.
+
+    Args:
+        question: The question.
+        sentence: One sentence (a cited one).
+        weights: Score weights.
+        shape: The question's shape, when already computed.
+
+    Returns:
+        Candidates, best first (offsets into ``sentence``).
+    """
+    shape = shape or question_shape(question)
+    words = sentence_words(sentence)
+    if not words:
+        return []
+    question_words = shape.words
+    matched = [index for index, word in enumerate(words) if _matches(word.key, question_words)]
+    if not matched:
+        return []
+    stop = _stop_keys()
+    total = max(1, len(shape.before) + len(shape.after))
+    candidates = []
+    for first in range(len(words)):
+        for last in range(first, min(len(words), first + MAX_WORDS)):
+            span = words[first:last + 1]
+            if any(_matches(word.key, question_words) for word in span):
+                break  # longer spans from here repeat a question word too
+            left_context = {word.key for word in words[max(0, first - WINDOW):first]}
+            right_context = {word.key for word in words[last + 1:last + 1 + WINDOW]}
+            aligned = (len(shape.before & left_context) + len(shape.after & right_context)) / total
+            # Persian questions keep the statement's order, but the subject
+            # may also come after the answer ("... ریو برگزار شد، بازی‌ها ...").
+            crossed = (len(shape.before & right_context) + len(shape.after & left_context)) / total
+            distance = min(min(abs(index - first), abs(index - last)) for index in matched)
+            nearness = 1.0 / (1.0 + distance)
+            left = words[first - 1] if first else None
+            type_score = _type_score(shape.kind, span, left)
+            if shape.head and left is not None and left.key in (shape.head, shape.head + "ی", shape.head + "های"):
+                type_score = max(type_score, 1.0)
+            if type_score < 0:
+                continue  # "when" answered without a date word: better no short answer
+
+            quoted = sentence[max(0, span[0].start - 1):span[0].start] == "«" and \
+                sentence[span[-1].end:span[-1].end + 1] == "»"
+            edges = (span[0].key in stop) + (span[-1].key in stop)
+            # A span that stops inside a date, a number or a quotation is
+            # cut short: "۲۸ دی" of "۲۸ دی ماه ۱۴۰۳".
+            cut = _cuts(shape.kind, sentence, words, first, last)
+            # Answers seldom run across a comma, colon or bracket.
+            cut += sum(mark in sentence[span[0].end:span[-1].start] for mark in "،,:؛;()")
+            cut += weights.phrase_cut_share * _phrase_cuts(sentence, words, first, last, question_words, stop)
+            score = (weights.alignment * (aligned + 0.5 * crossed) + weights.nearness * nearness
+                     + (weights.type_match * type_score if type_score > 0 else weights.type_mismatch * type_score)
+                     + weights.quoted * quoted - weights.length * (len(span) - 1)
+                     - weights.edge_stopword * edges - weights.cut * cut)
+            candidates.append(SpanCandidate(span[0].start, span[-1].end, score))
+    candidates.sort(key=lambda candidate: -candidate.score)
+    return candidates
+
+
+def best_span(question: str, sentences: Sequence[str],
+              weights: ShortAnswerWeights = DEFAULT_WEIGHTS) -> tuple[int, SpanCandidate] | None:
+    """Return (sentence position, span) of the best short answer among sentences, or None.
+
+    Args:
+        question: The question.
+        sentences: The answer's sentences, best first.
+        weights: Score weights.
+
+    Returns:
+        The best span and which sentence holds it; None when no span scores
+        at least ``weights.min_score``.
+    """
+    shape = question_shape(question)
+    if shape.kind is None:
+        return None  # a search for words ("کازان"), not a question: nothing to pick out
+    best: tuple[int, SpanCandidate] | None = None
+    for position, sentence in enumerate(sentences):
+        spans = score_spans(question, sentence, weights, shape)
+        # The first sentence is the best evidence: a later one must do better.
+        if spans and (best is None or spans[0].score > best[1].score + 0.25 * position):
+            best = (position, spans[0])
+    if best is None or best[1].score < weights.min_score:
+        return None
+    return best

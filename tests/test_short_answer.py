@@ -1,0 +1,111 @@
+"""The short-answer extractor, table-driven: (question, sentence, expected span)."""
+
+import pytest
+
+from qa.evaluation import exact_match, token_f1
+from qa.short_answer import best_span, question_shape, sentence_words
+
+CASES = [
+    # date, the month written with «ماه» apart or together, Persian digits
+    ("پزشکیان کی وارد مسکو شد؟", "مسعود پزشکیان امروز ۲۸ دی ماه ۱۴۰۳ وارد مسکو شد و با پوتین دیدار کرد.",
+     "امروز ۲۸ دی ماه ۱۴۰۳"),
+    ("پزشکیان چه تاریخی به مسکو رفت؟", "پزشکیان روز جمعه ۲۸ دیماه ۱۴۰۳ به مسکو رفت.", "روز جمعه ۲۸ دیماه ۱۴۰۳"),
+    # place: after «در», aligned with the words around «کجا»
+    ("اجلاس بریکس کجا برگزار شد؟", "اجلاس سران بریکس در سال ۲۰۲۴ در کازان برگزار شد.", "کازان"),
+    # the noun after «کدام» names the kind, the answer follows it, in quotes
+    ("بازی‌ها در کدام شهر برگزار شد؟", "بازی‌ها در شهر «ریو دو ژانیرو» در کشور برزیل برگزار شد.", "ریو دو ژانیرو"),
+    # number with its unit; Latin digits in the text
+    ("حجم مبادلات تجاری دو کشور چقدر است؟", "حجم مبادلات تجاری دو کشور به 4 میلیارد دلار رسید.", "4 میلیارد دلار"),
+    # person after a title
+    ("چه کسی ریاست هیئت ایرانی را بر عهده داشت؟", "ریاست هیئت ایرانی را دکتر علی احمدی بر عهده داشت.",
+     "دکتر علی احمدی"),
+    # Arabic ي/ك and no ZWNJ in the question still meet the sentence's words
+    ("رئيس‌جمهور كي وارد مسكو شد؟", "رئیسجمهور دیروز ۲۸ دی ماه وارد مسکو شد.", "دیروز ۲۸ دی ماه"),
+]
+
+
+@pytest.mark.parametrize("question, sentence, expected", CASES)
+def test_short_answer_spans(question, sentence, expected):
+    found = best_span(question, [sentence])
+    assert found is not None
+    position, span = found
+    assert position == 0 and sentence[span.start:span.end] == expected
+
+
+@pytest.mark.parametrize("question, sentences", [
+    ("", ["پزشکیان وارد مسکو شد."]),                        # empty question
+    ("xyz qwerty", ["پزشکیان وارد مسکو شد."]),               # no question word shared with the sentence
+    ("پزشکیان کی وارد مسکو شد؟", ["پزشکیان وارد مسکو شد."]),  # "when", and no date in the sentence
+    ("پزشکیان کی وارد مسکو شد؟", []),
+])
+def test_no_short_answer(question, sentences):
+    assert best_span(question, sentences) is None
+
+
+def test_a_later_sentence_answers_when_the_first_cannot():
+    found = best_span("پزشکیان کی وارد مسکو شد؟", ["پزشکیان وارد مسکو شد.", "پزشکیان ۲۸ دی ماه وارد مسکو شد."])
+    assert found is not None and found[0] == 1
+
+
+@pytest.mark.parametrize("question, kind, head", [
+    ("سفیر ایران در روسیه کیست؟", "person", None),
+    ("نورالدین کیانوری متولد چه سالی است؟", "date", "سال"),
+    ("مسی مقابل کدام تیم هت‌تریک کرد؟", "other", "تیم"),
+    ("ماسوله در چند کیلومتری رشت است؟", "number", None),
+    ("When did Pezeshkian arrive in Moscow?", "date", None),
+    ("پزشکیان در مسکو", None, None),
+])
+def test_question_shape(question, kind, head):
+    shape = question_shape(question)
+    assert (shape.kind, shape.head) == (kind, head)
+
+
+def test_words_keep_offsets_and_drop_edge_punctuation():
+    text = "«ریو دو ژانیرو»، برزیل."
+    assert [text[w.start:w.end] for w in sentence_words(text)] == ["ریو", "دو", "ژانیرو", "برزیل"]
+    assert sentence_words("") == [] and sentence_words(" ؟! ") == []
+
+
+@pytest.mark.parametrize("prediction, gold, f1, exact", [
+    ("۲۸ دی ماه ۱۴۰۳", "28 دی ماه 1403", 1.0, True),           # digit forms
+    ("رئیس‌جمهور", "رئيسجمهور", 1.0, True),                   # ZWNJ and Arabic ي
+    ("«ریو دو ژانیرو»", "ریو دو ژانیرو", 1.0, True),           # punctuation
+    ("شهر ریو", "ریو دو ژانیرو", 0.4, False),
+    ("", "کازان", 0.0, False),
+    ("کازان", "", 0.0, False),
+])
+def test_token_f1_and_exact_match(prediction, gold, f1, exact):
+    assert token_f1(prediction, gold) == pytest.approx(f1)
+    assert exact_match(prediction, gold) == exact
+
+
+@pytest.fixture(scope="module")
+def hash_index(tmp_path_factory):
+    import shutil
+
+    from qa.indexing import build_index
+    from qa.store import load_index
+    from tests.conftest import DATA, HashEmbedder
+
+    root = tmp_path_factory.mktemp("substance")
+    shutil.copytree(DATA, root / "data")
+    build_index(root / "data", root / "index", HashEmbedder())
+    return load_index(root / "index")
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("xyz", False),                                    # gibberish, one word
+    ("asdfgh qwerty", False),                          # gibberish, two words
+    ("😀😀😀", False),                                  # emoji only
+    ("؟؟!! ...", False),                               # punctuation only
+    ("", False),
+    ("چیست؟", False),                                  # a question word and nothing to ask about
+    ("کازان", True),                                   # a word of the articles
+    ("رئیس‌جمهور", True),                              # with ZWNJ; the articles wrote it without
+    ("When did Pezeshkian arrive in Moscow?", True),   # asks something; the evidence decides
+    ("what is xyz?", True),                            # asks something; the evidence decides (abstains)
+])
+def test_questions_without_substance(hash_index, question, expected):
+    from qa.answer import has_substance
+
+    assert has_substance(question, hash_index) is expected
