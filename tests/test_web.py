@@ -303,7 +303,9 @@ def test_browser_conversation_survives_reload_and_resets(running_app):
         ask_on_page(page, follow_up)
         alone = json.loads(Client(url, verbose=False).predict(follow_up, 10, "lexical", api_name="/ask"))
         shown = last_reply(page).replace("⚠️", "")
-        assert " ".join(shown.split()) == " ".join(alone["answer"].split())
+        short = alone["short_answer"]
+        expected = (f"{short['text']} [{short['n']}] " if short else "") + alone["answer"]
+        assert " ".join(shown.split()) == " ".join(expected.split())
         page.reload()
         page.wait_for_function("document.querySelector('#chat')?.innerText.includes('تحریم')", timeout=30_000)
         assert "کدام اجلاس" not in page.locator("#chat").inner_text()
