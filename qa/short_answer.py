@@ -309,7 +309,9 @@ def score_spans(question: str, sentence: str, weights: ShortAnswerWeights = DEFA
             distance = min(min(abs(index - first), abs(index - last)) for index in matched)
             nearness = 1.0 / (1.0 + distance)
             left = words[first - 1] if first else None
-            type_score = _type_score(shape.kind, span, left)
+            # "سفیر ایران ... کیست": the asked-about title is followed by its
+            # complement ("جمهوری اسلامی ایران"), not by the name.
+            type_score = _type_score(shape.kind, span, None if left is not None and left.key in question_words else left)
             if shape.head and left is not None and left.key in (shape.head, shape.head + "ی", shape.head + "های"):
                 type_score = max(type_score, 1.0)
             if type_score < 0:
