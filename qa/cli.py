@@ -95,24 +95,71 @@ def format_answer(answer) -> str:
     return "\n".join(lines)
 
 
+def read_question_lines(lines) -> list[tuple[str | None, str]]:
+    """Read ``qa ask --file`` input: one question per line, plain text or JSON.
+
+    A JSON line ``{"conversation": ID, "question": Q}`` belongs to conversation
+    ``ID``: its earlier lines (in file order) are the conversation so far. A
+    plain line, or JSON without ``conversation``, is a question on its own.
+
+    Args:
+        lines: The file's lines.
+
+    Returns:
+        ``(conversation id or None, question)`` per non-empty line.
+
+    Raises:
+        ValueError: A JSON line that is not an object with a text ``question``
+            (the message names the line).
+    """
+    rows: list[tuple[str | None, str]] = []
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if not text:
+            continue
+        if not text.startswith("{"):
+            rows.append((None, text))
+            continue
+        try:
+            record = json.loads(text)
+        except ValueError as error:
+            raise ValueError(f"line {number}: not valid JSON ({error})") from None
+        question = record.get("question") if isinstance(record, dict) else None
+        if not isinstance(question, str) or not question.strip():
+            raise ValueError(f'line {number}: a JSON line needs "question" (text)')
+        conversation = record.get("conversation")
+        rows.append((None if conversation is None else str(conversation), question.strip()))
+    return rows
+
+
 def command_ask(args: argparse.Namespace) -> int:
     from .assistant import Assistant
 
     if args.file is None and not args.question:
         print("qa ask: give a QUESTION or --file FILE", file=sys.stderr)
         return EXIT_USAGE
-    assistant = Assistant(_settings(args))
     if args.file is not None:
         handle = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")
         with handle:
-            questions = [line.strip() for line in handle if line.strip()]
-        answers = assistant.ask_batch(questions, k=args.k, mode=args.mode) if questions else []
-        for answer in answers:
+            rows = read_question_lines(handle)  # a bad line is reported before the model loads
+        assistant = Assistant(_settings(args))
+        histories, asked = [], {}
+        for conversation, question in rows:
+            earlier = asked.setdefault(conversation, []) if conversation is not None else []
+            histories.append(tuple(earlier))
+            earlier.append(question)
+        questions = [question for _, question in rows]
+        answers = assistant.ask_batch(questions, k=args.k, mode=args.mode, histories=histories) if rows else []
+        for (conversation, _), answer in zip(rows, answers):
             if args.json:
-                _print_json(answer.to_dict())
+                record = answer.to_dict()
+                if conversation is not None:
+                    record = {"conversation": conversation, **record}
+                _print_json(record)
             else:
                 print(format_answer(answer) + "\n")
         return 0
+    assistant = Assistant(_settings(args))
     answer = assistant.ask(" ".join(args.question), k=args.k, mode=args.mode)
     if args.json:
         _print_json(answer.to_dict())
@@ -180,7 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", help="answer a question with cited sources")
     ask.add_argument("question", nargs="*", help="the question")
-    ask.add_argument("--file", help="one question per line ('-' for standard input); JSON Lines out with --json")
+    ask.add_argument("--file", help="one question per line ('-' for standard input), plain or JSON "
+                                    "{\"conversation\": ID, \"question\": Q} (same ID: one conversation, in file "
+                                    "order); JSON Lines out with --json")
     _add_question_options(ask, mode_help="retrieval mode (default hybrid, env QA_MODE)")
     ask.set_defaults(run=command_ask)
 

@@ -162,6 +162,19 @@ def test_cli_json_contracts(seed_assistant):
     rows = [json.loads(line) for line in batch.stdout.splitlines()]
     assert [row["abstained"] for row in rows] == [False, True]
     assert rows[1]["short_answer"] is None
+
+    # JSON Lines conversations: the same id is one conversation, in file order.
+    conversation = run_cli("ask", "--file", "-", "--json", index_dir=index_dir, stdin="\n".join([
+        json.dumps({"conversation": "c1", "question": "پوتین پزشکیان را به کدام اجلاس دعوت کرد؟"}),
+        json.dumps({"conversation": "c2", "question": "پایتخت استرالیا کجاست؟"}),
+        json.dumps({"conversation": "c1", "question": "این اجلاس در کدام شهر برگزار می‌شود؟"}),
+    ]) + "\n")
+    assert conversation.returncode == 0, conversation.stderr
+    rows = [json.loads(line) for line in conversation.stdout.splitlines()]
+    assert [row["conversation"] for row in rows] == ["c1", "c2", "c1"]
+    assert not rows[2]["abstained"] and "کازان" in rows[2]["answer"]
+    bad = run_cli("ask", "--file", "-", index_dir=index_dir, stdin='پرسش\n{"conversation": 1}\n')
+    assert bad.returncode == 1 and 'line 2: a JSON line needs "question"' in bad.stderr
     assert "بریکس" in rows[0]["answer"]
 
     info = run_cli("index", "info", "--json", index_dir=index_dir)

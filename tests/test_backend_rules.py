@@ -101,3 +101,29 @@ def test_hazm_tokens_without_its_word_list_are_the_same(seed_data):
     for path in sorted(seed_data.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         assert _word_tokenizer().tokenize(text) == default.tokenize(text), path.name
+
+
+@pytest.mark.parametrize("lines, expected", [
+    (["سؤال یک", "", "  سؤال دو  "], [(None, "سؤال یک"), (None, "سؤال دو")]),
+    (['{"conversation": "a", "question": "پیمان کی امضا شد؟"}', '{"conversation": 7, "question": "او چه گفت؟"}',
+      '{"question": "تنها"}', "متن ساده"],
+     [("a", "پیمان کی امضا شد؟"), ("7", "او چه گفت؟"), (None, "تنها"), (None, "متن ساده")]),
+    ([], []),
+])
+def test_question_file_lines(lines, expected):
+    from qa.cli import read_question_lines
+
+    assert read_question_lines(lines) == expected
+
+
+@pytest.mark.parametrize("line, message", [
+    ('{"question": ', "line 2: not valid JSON"),
+    ('{"conversation": "a"}', 'line 2: a JSON line needs "question"'),
+    ('{"question": 5}', 'line 2: a JSON line needs "question"'),
+    ('{"question": "  "}', 'line 2: a JSON line needs "question"'),
+])
+def test_bad_question_file_lines_are_named(line, message):
+    from qa.cli import read_question_lines
+
+    with pytest.raises(ValueError, match=message):
+        read_question_lines(["پرسش خوب", line])
