@@ -375,6 +375,11 @@ def model_identity(embedder_id: str) -> str:
     return embedder_id.split(":", 1)[1] if ":" in embedder_id else embedder_id
 
 
+def backend_of(embedder_id: str) -> str:
+    """Return the backend part of an embedder id (``backend:model:dimension`` -> ``backend``)."""
+    return embedder_id.split(":", 1)[0]
+
+
 def check_compatible(embedder: Embedder, index_embedder_id: str, texts: Sequence[str],
                      stored_vectors: np.ndarray) -> str | None:
     """Tell why ``embedder`` may not search an index, or None when it may.

@@ -225,29 +225,24 @@ def _type_score(kind: str | None, words: Sequence[Word], left: Word | None) -> f
             return -1.0
         return 1.0 if all(test(key) or key in _CONNECTORS for key in keys) else -1.0
     # A person or a place is not a date or a number ("در سال ۲۰۲۴" is not where).
-    has_digit = any(_is_date_word(key) or _is_number_word(key) for key in keys)
+    dated = any(_is_date_word(key) or _is_number_word(key) for key in keys)
     if kind == "person":
-        if has_digit or all(key in _TITLES for key in keys):
+        if dated or all(key in _TITLES for key in keys):
             return -1.0  # a date, or a bare title ("دکتر") without the name
         return 1.0 if (left is not None and left.key in _TITLES) or keys[0] in _TITLES else 0.0
     if kind == "place":
-        if has_digit:
+        if dated:
             return -1.0
         return 1.0 if left is not None and left.key in ("در", "به", "از") + _PLACE_WORDS else 0.0
     return 0.0
 
 
-def _cuts(kind: str | None, sentence: str, words: Sequence[Word], first: int, last: int) -> int:
-    """Count the span's edges that cut a date, a number or a quotation in two."""
-    cut = 0
+def _cuts(kind: str | None, words: Sequence[Word], first: int, last: int) -> int:
+    """Count the span's edges that cut a date or a number in two."""
     test = _is_date_word if kind == "date" else _is_number_word if kind == "number" else None
-    if test is not None:
-        cut += first > 0 and test(words[first - 1].key)
-        cut += last + 1 < len(words) and test(words[last + 1].key)
-    inside_start = sentence[max(0, words[first].start - 1):words[first].start] == "«"
-    inside_end = sentence[words[last].end:words[last].end + 1] == "»"
-    cut += inside_start != inside_end
-    return cut
+    if test is None:
+        return 0
+    return (first > 0 and test(words[first - 1].key)) + (last + 1 < len(words) and test(words[last + 1].key))
 
 
 def _phrase_cuts(sentence: str, words: Sequence[Word], first: int, last: int,
@@ -265,10 +260,6 @@ def _phrase_cuts(sentence: str, words: Sequence[Word], first: int, last: int,
         joined = sentence[words[last].end:after.start].strip() == ""
         cut += joined and after.key not in stop and after.key not in question_words
     return cut
-
-
-def _matches(key: str, question_words: frozenset[str]) -> bool:
-    return key in question_words
 
 
 def score_spans(question: str, sentence: str, weights: ShortAnswerWeights = DEFAULT_WEIGHTS,
@@ -289,7 +280,7 @@ def score_spans(question: str, sentence: str, weights: ShortAnswerWeights = DEFA
     if not words:
         return []
     question_words = shape.words
-    matched = [index for index, word in enumerate(words) if _matches(word.key, question_words)]
+    matched = [index for index, word in enumerate(words) if word.key in question_words]
     if not matched:
         return []
     stop = _stop_keys()
@@ -298,7 +289,7 @@ def score_spans(question: str, sentence: str, weights: ShortAnswerWeights = DEFA
     for first in range(len(words)):
         for last in range(first, min(len(words), first + MAX_WORDS)):
             span = words[first:last + 1]
-            if any(_matches(word.key, question_words) for word in span):
+            if any(word.key in question_words for word in span):
                 break  # longer spans from here repeat a question word too
             left_context = {word.key for word in words[max(0, first - WINDOW):first]}
             right_context = {word.key for word in words[last + 1:last + 1 + WINDOW]}
@@ -317,12 +308,13 @@ def score_spans(question: str, sentence: str, weights: ShortAnswerWeights = DEFA
             if type_score < 0:
                 continue  # "when" answered without a date word: better no short answer
 
-            quoted = sentence[max(0, span[0].start - 1):span[0].start] == "«" and \
-                sentence[span[-1].end:span[-1].end + 1] == "»"
+            opens = sentence[max(0, span[0].start - 1):span[0].start] == "«"
+            closes = sentence[span[-1].end:span[-1].end + 1] == "»"
+            quoted = opens and closes
             edges = (span[0].key in stop) + (span[-1].key in stop)
             # A span that stops inside a date, a number or a quotation is
-            # cut short: "۲۸ دی" of "۲۸ دی ماه ۱۴۰۳".
-            cut = _cuts(shape.kind, sentence, words, first, last)
+            # cut short: "۲۸ دی" of "۲۸ دی ماه ۱۴۰۳", half of «ریو دو ژانیرو».
+            cut = _cuts(shape.kind, words, first, last) + (opens != closes)
             # Answers seldom run across a comma, colon or bracket.
             cut += sum(mark in sentence[span[0].end:span[-1].start] for mark in "،,:؛;()")
             cut += weights.phrase_cut_share * _phrase_cuts(sentence, words, first, last, question_words, stop)

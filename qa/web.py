@@ -27,6 +27,7 @@ import gradio as gr
 from .assistant import Assistant
 from .config import RETRIEVAL_MODES, Settings
 from .corpus import SUPPORTED_SUFFIXES, CorpusError
+from .embedding import backend_of
 from .indexing import BuildError
 from .library import LibraryError
 from .progress import Progress, StageClock, terminal_progress
@@ -280,7 +281,7 @@ def build_app(assistant: Assistant):
             manifest = retriever.index.manifest
             # The model and the backend that embedded the articles (the
             # questions may run on another compatible backend).
-            backend = manifest.embedder_id.split(":", 1)[0]
+            backend = backend_of(manifest.embedder_id)
             fields = {"articles": manifest.articles, "chunks": manifest.chunks,
                       "embedder": f"{manifest.embedder} ({backend})", "built_at": manifest.built_at}
             articles = assistant.articles()
