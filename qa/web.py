@@ -350,17 +350,24 @@ def build_app(assistant: Assistant):
         return {"k": int(k), "mode": mode}
 
     # ---- page load and refresh ----------------------------------------------
-    def load(saved_chat: dict, saved_settings: dict, request: gr.Request):
+    def restore_page(saved_chat: dict, saved_settings: dict):
+        """Page load, first step: the conversation and settings from browser
+        storage, then the question box opens. The box stays closed until
+        then: a question answered before this step ends would be wiped by it."""
         saved_chat = saved_chat or {}
         saved_settings = saved_settings or {}
-        allowed = policy.may_change(username(request))
-        values = {
+        return {
             chatbot: chat_messages(saved_chat.get("turns") or []),
             sources: saved_chat.get("sources") or render_sources(None, {}),
             k: saved_settings.get("k", settings.k),
             mode: saved_settings.get("mode") if saved_settings.get("mode") in RETRIEVAL_MODES else settings.mode,
-            examples: gr.update(samples=example_questions()),
+            box: gr.update(interactive=True),
         }
+
+    def load(request: gr.Request):
+        """Page load, second step: example questions and the index tab."""
+        allowed = policy.may_change(username(request))
+        values = {examples: gr.update(samples=example_questions())}
         if index_tab is not None:
             values[index_tab] = gr.update(visible=allowed)
             if allowed:
@@ -451,7 +458,7 @@ def build_app(assistant: Assistant):
                                              render_markdown=False, sanitize_html=True, feedback_options=None,
                                              buttons=[])
                         box = gr.Textbox(placeholder="پرسش خود را بنویسید و کلید اینتر یا «بپرس» را بزنید…", rtl=True,
-                                         show_label=False, elem_id="question", lines=1)
+                                         show_label=False, elem_id="question", lines=1, interactive=False)
                         with gr.Row(elem_id="chat-buttons"):
                             send = gr.Button("بپرس", variant="primary", elem_id="send")
                             clear_button = gr.Button("گفتگوی تازه", elem_id="clear")
@@ -499,7 +506,7 @@ def build_app(assistant: Assistant):
         k.change(remember_settings, [k, mode], saved_settings, api_name=False, show_progress="hidden")
         mode.change(remember_settings, [k, mode], saved_settings, api_name=False, show_progress="hidden")
 
-        page_outputs = [chatbot, sources, k, mode, examples]
+        page_outputs = [examples]
         panel_outputs: list = []
         if index_tab is not None:
             panel_outputs = [status, table, to_remove, confirm, trashed, shown_build]
@@ -510,7 +517,8 @@ def build_app(assistant: Assistant):
             add_button.click(add, [uploads], change_outputs, api_name=False, **quiet)
             remove_button.click(remove, [to_remove, confirm], change_outputs, api_name=False, **quiet)
             restore_button.click(restore, [trashed], change_outputs, api_name=False, **quiet)
-        app.load(load, [saved_chat, saved_settings], page_outputs, api_name=False, show_progress="hidden")
+        app.load(restore_page, [saved_chat, saved_settings], [chatbot, sources, k, mode, box], api_name=False,
+                 show_progress="hidden").then(load, None, page_outputs, api_name=False, show_progress="hidden")
         timer.tick(refresh, [shown_build], [shown_build, *panel_outputs, examples], api_name=False,
                    show_progress="hidden")
         # The documented API endpoint: /ask (question, k, mode) -> answer JSON.
