@@ -13,30 +13,37 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Protocol, Sequence
 
 import numpy as np
 
-from .store import LoadedIndex
 from .retrieval import near_duplicates
 from .text import content_words, search_key, search_tokens
 from .short_answer import best_span, question_shape
-from .types import Answer, Citation, Hit, ShortAnswer, Span
+from .types import Answer, Article, Citation, Hit, ShortAnswer, Span
+from .parameters import DEFAULT_ANSWER
 
-MAX_SENTENCES = 3
-# Weights of the sentence score: meaning first; shared words and the
-# expected answer type break ties among sentences of similar meaning.
-OVERLAP_WEIGHT = 0.05
-CUE_WEIGHT = 0.02
-# A further sentence joins the answer only when it is nearly as good as the best.
-FOLLOW_MARGIN = 0.05
-# Evidence below this abstains, per question language: a question in another
-# language than the articles meets them at lower cosine. Derived by
-# bench/calibrate_abstention.py on the development questions
-# (../shared/eval/seed_questions.jsonl) plus the out-of-corpus questions in
-# bench/out_of_corpus.jsonl: midway between the strongest unanswerable and the
-# weakest answerable evidence of each language.
-ABSTAIN_BELOW = {"fa": 0.842, "en": 0.780}
+
+class AnswerSource(Protocol):
+    """What answering needs from an index (``qa.store.LoadedIndex`` is one)."""
+
+    articles: Mapping[str, Article]
+
+    @property
+    def embedder(self) -> str:
+        """Name of the embedder that made the vectors (picks the abstention threshold)."""
+
+    def inverse_document_frequency(self, words: Sequence[str]) -> dict[str, float]:
+        """BM25 inverse document frequency of each word."""
+
+    def known_words(self, words: Sequence[str]) -> set[str]:
+        """The words that occur in some passage."""
+
+    def sentence_vectors_for(self, doc_id: str, spans: Sequence[Span]) -> np.ndarray:
+        """Stored vectors of sentences of one article."""
+
+# Tuning values (sentence weights, margins, abstention thresholds) live in
+# qa/parameters.py: AnswerParameters.
 
 ABSTAIN_MESSAGE = {
     "fa": "پاسخ این پرسش در مقاله‌ها نیامده است. نزدیک‌ترین بخش‌ها در زیر آمده‌اند، اما پاسخ را در بر ندارند.",
@@ -66,7 +73,7 @@ def question_language(question: str) -> str:
     return "en" if latin > other else "fa"
 
 
-def has_substance(question: str, index: LoadedIndex) -> bool:
+def has_substance(question: str, index: AnswerSource) -> bool:
     """Tell whether a question can be answered at all: it has content words,
     and one of them occurs in the articles or it asks something (a question
     word). "xyz", "asdfgh qwerty", emoji or punctuation alone do not; their
@@ -106,16 +113,16 @@ class ScoredSentence:
     @property
     def evidence(self) -> float:
         """How well the sentence answers, without the answer-type cue."""
-        return self.similarity + OVERLAP_WEIGHT * self.overlap
+        return self.similarity + DEFAULT_ANSWER.overlap_weight * self.overlap
 
     @property
     def score(self) -> float:
         """Ranking score of the sentence."""
-        return self.evidence + CUE_WEIGHT * self.cue
+        return self.evidence + DEFAULT_ANSWER.cue_weight * self.cue
 
 
 def score_sentences(question: str, query_vector: np.ndarray, hits: Sequence[Hit],
-                    index: LoadedIndex) -> list[ScoredSentence]:
+                    index: AnswerSource) -> list[ScoredSentence]:
     """Score every sentence of the retrieved passages against the question.
 
     Args:
@@ -158,9 +165,9 @@ def _pick(scored: Sequence[ScoredSentence]) -> list[ScoredSentence]:
     chosen: list[ScoredSentence] = []
     chosen_words: list[frozenset[str]] = []
     for sentence in scored:
-        if len(chosen) == MAX_SENTENCES:
+        if len(chosen) == DEFAULT_ANSWER.max_sentences:
             break
-        if chosen and sentence.score < chosen[0].score - FOLLOW_MARGIN:
+        if chosen and sentence.score < chosen[0].score - DEFAULT_ANSWER.follow_margin:
             break
         # The same sentence may sit in two passages or two articles, sometimes
         # with its spaces and ZWNJs written differently.
@@ -172,7 +179,7 @@ def _pick(scored: Sequence[ScoredSentence]) -> list[ScoredSentence]:
     return chosen
 
 
-def _citation(n: int, hit: Hit, index: LoadedIndex, evidence: tuple[Span, ...]) -> Citation:
+def _citation(n: int, hit: Hit, index: AnswerSource, evidence: tuple[Span, ...]) -> Citation:
     article = index.articles[hit.chunk.doc_id]
     return Citation(
         n=n, doc_id=article.doc_id, path=article.path, title=article.title, source=article.source,
@@ -181,7 +188,7 @@ def _citation(n: int, hit: Hit, index: LoadedIndex, evidence: tuple[Span, ...]) 
     )
 
 
-def compose_answer(question: str, query_vector: np.ndarray, hits: Sequence[Hit], index: LoadedIndex,
+def compose_answer(question: str, query_vector: np.ndarray, hits: Sequence[Hit], index: AnswerSource,
                    scoring_question: str | None = None) -> Answer:
     """Compose the answer to ``question`` from ``hits``.
 
@@ -198,7 +205,7 @@ def compose_answer(question: str, query_vector: np.ndarray, hits: Sequence[Hit],
         closest passages.
     """
     scored = score_sentences(scoring_question or question, query_vector, hits, index)
-    if not scored or scored[0].evidence < ABSTAIN_BELOW[question_language(question)] \
+    if not scored or scored[0].evidence < DEFAULT_ANSWER.threshold(index.embedder, question_language(question)) \
             or not has_substance(scoring_question or question, index):
         citations = tuple(_citation(n, hit, index, ()) for n, hit in enumerate(hits[:3], start=1))
         return Answer(question, ABSTAIN_MESSAGE[question_language(question)], True, citations,

@@ -20,7 +20,7 @@ from .indexing import Progress, build_index
 from .library import AddResult, TrashedFile, add_files, list_trash, move_to_trash, restore
 from .retrieval import Retriever, retrieval_query
 from .store import (
-    BuildLock, IndexUnavailable, LoadedIndex, Manifest, active_build, load_index, read_manifest,
+    BuildLock, IndexUnavailable, LoadedIndex, Manifest, VectorStoreChoice, active_build, load_index, read_manifest,
 )
 from .types import Answer, Article, BuildSummary
 
@@ -129,11 +129,12 @@ class Assistant:
     def chunk_counts(self) -> dict[str, int]:
         """Number of stored chunks per article."""
         counts: dict[str, int] = {}
-        for chunk in self.index.chunks:
-            counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
+        for doc_id in self.index.chunks.doc_ids():
+            counts[doc_id] = counts.get(doc_id, 0) + 1
         return counts
 
-    def build(self, full: bool = False, progress: Progress | None = None, dense_index: str = "auto") -> BuildSummary:
+    def build(self, full: bool = False, progress: Progress | None = None, dense_index: str = "auto",
+              vector_store: str | None = None) -> BuildSummary:
         """Build or update the index, then answer from the new one.
 
         The build lock is taken before the model is loaded, so a second build
@@ -142,8 +143,9 @@ class Assistant:
         Args:
             full: Rebuild everything.
             progress: Called with ``(stage, done, total)``.
-            dense_index: FAISS index kind: ``auto`` (exact up to 50,000 chunks,
-                HNSW above), ``flat`` or ``hnsw``.
+            dense_index: Vector index kind: ``auto`` (exact up to 50,000
+                chunks, HNSW above), ``flat`` or ``hnsw``.
+            vector_store: ``faiss`` or ``milvus``; None for ``settings.vector_store``.
 
         Returns:
             The build summary.
@@ -155,11 +157,17 @@ class Assistant:
             summary = build_index(
                 self.settings.data_dir, self.settings.index_dir, self.embedder,
                 ChunkingSettings(self.settings.chunk_tokens, self.settings.overlap_sentences),
-                full=full, progress=progress, dense_kind=dense_index,
+                full=full, progress=progress, vector_store=self.vector_store_choice(vector_store, dense_index),
                 max_article_bytes=self.settings.max_article_bytes,
             )
             self.reload()
         return summary
+
+    def vector_store_choice(self, store: str | None = None, kind: str = "auto") -> VectorStoreChoice:
+        """Where a build puts its vectors: the store named (or the configured
+        one), with the Milvus URI when the store is Milvus."""
+        store = store or self.settings.vector_store
+        return VectorStoreChoice(store, self.settings.milvus_uri if store == "milvus" else None, kind)
 
     def add_articles(self, uploads: Sequence[tuple[Path, str]],
                      progress: Progress | None = None) -> tuple[AddResult, BuildSummary | None]:

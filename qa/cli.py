@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .config import RETRIEVAL_MODES, Settings
+from .config import RETRIEVAL_MODES, VECTOR_STORE_NAMES, Settings
 from .progress import terminal_progress
 
 EXIT_ERROR = 1
@@ -43,7 +43,8 @@ def _print_json(value) -> None:
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env().with_overrides(
         data_dir=getattr(args, "data", None), index_dir=getattr(args, "index", None),
-        embedder=getattr(args, "embedder", None), backend=getattr(args, "backend", None), k=getattr(args, "k", None), mode=getattr(args, "mode", None),
+        embedder=getattr(args, "embedder", None), backend=getattr(args, "backend", None), k=getattr(args, "k", None),
+        mode=getattr(args, "mode", None), vector_store=getattr(args, "vector_store", None),
         host=getattr(args, "host", None), port=getattr(args, "port", None),
     )
 
@@ -53,7 +54,7 @@ def command_build(args: argparse.Namespace) -> int:
 
     assistant = Assistant(_settings(args))
     summary = assistant.build(full=args.full, progress=terminal_progress(sys.stderr.isatty() and not args.json),
-                              dense_index=args.dense_index)
+                              dense_index=args.dense_index, vector_store=args.vector_store)
     if args.json:
         _print_json(summary.to_dict())
     else:
@@ -78,6 +79,22 @@ def command_info(args: argparse.Namespace) -> int:
         for key, value in info.items():
             print(f"{key:14} {value}")
     return 0
+
+
+def command_verify(args: argparse.Namespace) -> int:
+    from .store import verify_index
+
+    index_dir = _settings(args).index_dir
+    bad = verify_index(index_dir)
+    if args.json:
+        _print_json({"index_dir": str(index_dir), "ok": not bad, "damaged": bad})
+    elif bad:
+        for name in bad:
+            print(f"damaged or missing: {name}")
+        print("Run `qa index build --full` to rebuild the index.")
+    else:
+        print(f"{index_dir}: every file matches its checksum.")
+    return 0 if not bad else EXIT_ERROR
 
 
 def format_answer(answer) -> str:
@@ -217,13 +234,20 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--backend", choices=BACKEND_CHOICES, help=BACKEND_HELP)
     build.add_argument("--full", action="store_true", help="rebuild everything, reusing nothing")
     build.add_argument("--dense-index", choices=("auto", "flat", "hnsw"), default="auto",
-                       help="FAISS index: exact (flat) or approximate (hnsw); auto = flat up to 50,000 chunks")
+                       help="vector index: exact (flat) or approximate (hnsw); auto = flat up to 50,000 chunks")
+    build.add_argument("--vector-store", choices=VECTOR_STORE_NAMES,
+                       help="faiss (default: files in the index directory) or milvus (a Milvus Lite file in the "
+                            "index, or the server of QA_MILVUS_URI); env QA_VECTOR_STORE")
     build.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     build.set_defaults(run=command_build)
     info = index.add_parser("info", help="show what the index holds")
     info.add_argument("--index", type=Path)
     info.add_argument("--json", action="store_true")
     info.set_defaults(run=command_info)
+    verify = index.add_parser("verify", help="check every index file against its SHA-256 (opening checks only size and time)")
+    verify.add_argument("--index", type=Path)
+    verify.add_argument("--json", action="store_true")
+    verify.set_defaults(run=command_verify)
 
     ask = commands.add_parser("ask", help="answer a question with cited sources")
     ask.add_argument("question", nargs="*", help="the question")

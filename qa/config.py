@@ -13,6 +13,9 @@ from typing import Mapping
 
 DEFAULT_EMBEDDER = "e5-small"
 RETRIEVAL_MODES = ("hybrid", "dense", "lexical")
+# The names of qa.vector_index.VECTOR_STORES (kept equal by a test; this
+# module imports nothing heavy).
+VECTOR_STORE_NAMES = ("faiss", "milvus")
 
 
 def _default_model_cache(environ: Mapping[str, str]) -> Path:
@@ -68,6 +71,10 @@ class Settings:
             (``QA_READONLY=1``).
         max_article_bytes: Largest article file read by a build or accepted
             by the upload form (``QA_MAX_ARTICLE_MB``, in megabytes).
+        vector_store: Where builds put the vectors: ``faiss`` (files in the
+            index directory) or ``milvus`` (``QA_VECTOR_STORE``).
+        milvus_uri: Milvus server or cluster, ``http://host:19530``; unset
+            means a Milvus Lite file inside each build (``QA_MILVUS_URI``).
     """
 
     data_dir: Path = Path("data")
@@ -85,6 +92,8 @@ class Settings:
     admin: str | None = None
     readonly: bool = False
     max_article_bytes: int = 5_000_000
+    vector_store: str = "faiss"
+    milvus_uri: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -116,6 +125,8 @@ class Settings:
             ("QA_ADMIN", "admin", str),
             ("QA_READONLY", "readonly", _flag),
             ("QA_MAX_ARTICLE_MB", "max_article_bytes", _megabytes),
+            ("QA_VECTOR_STORE", "vector_store", str),
+            ("QA_MILVUS_URI", "milvus_uri", str),
         ):
             value = env.get(key)
             if value:
@@ -127,6 +138,9 @@ class Settings:
         for key, credentials in (("QA_AUTH", settings.auth), ("QA_ADMIN", settings.admin)):
             if credentials is not None and not all(credentials.partition(":")[::2]):
                 raise ValueError(f"{key} must be user:password")
+        if settings.vector_store not in VECTOR_STORE_NAMES:
+            raise ValueError(f"QA_VECTOR_STORE must be one of {', '.join(VECTOR_STORE_NAMES)}, "
+                             f"not {settings.vector_store!r}")
         if settings.mode not in RETRIEVAL_MODES:
             raise ValueError(f"QA_MODE must be one of {', '.join(RETRIEVAL_MODES)}, not {settings.mode!r}")
         return settings

@@ -20,13 +20,19 @@ from .corpus import DEFAULT_MAX_ARTICLE_BYTES, load_corpus
 from .embedding import Embedder
 from .progress import Progress
 from .store import (
-    FORMAT_VERSION, BuildLock, IndexContents, IndexUnavailable, LoadedIndex, load_index, read_manifest,
-    remove_stale_builds, sentence_refs, write_index,
+    BuildLock, IndexContents, IndexUnavailable, LoadedIndex, VectorStoreChoice, active_build, load_index,
+    read_manifest, remove_stale_builds, sentence_refs, write_index,
 )
 from .text import search_tokens
 from .types import Article, BuildSummary, Chunk
 
 
+def _same_vector_store(previous: LoadedIndex, choice: VectorStoreChoice) -> bool:
+    """Tell whether the previous index already sits in the store and index kind asked for."""
+    stores = previous.manifest.vector_store
+    kind = str(stores["chunks"].get("kind", "")).lower()
+    return (stores["store"] == choice.store and choice.kind in ("auto", kind)
+            and (choice.uri is None or stores["chunks"].get("uri") == choice.uri))
 
 
 class BuildError(RuntimeError):
@@ -52,12 +58,12 @@ def _reusable_index(index_dir: Path, embedder: Embedder, full: bool, notes: list
         return None
     try:
         manifest = read_manifest(index_dir)
-    except IndexUnavailable:
+    except IndexUnavailable as error:
+        if active_build(index_dir) is not None:
+            notes.append(f"previous index unreadable ({error}); rebuilding all")
         return None
-    if manifest.format_version != FORMAT_VERSION or manifest.embedder_id != embedder.id:
-        notes.append(
-            f"index was built with {manifest.embedder_id} (format {manifest.format_version}); rebuilding all"
-        )
+    if manifest.embedder_id != embedder.id:
+        notes.append(f"index was built with {manifest.embedder_id}; rebuilding all")
         return None
     try:
         return load_index(index_dir, embedder.id)
@@ -95,7 +101,7 @@ def _embed_reusing(texts: list[str], previous: dict[str, np.ndarray], embedder: 
 
 def build_index(data_dir: Path, index_dir: Path, embedder: Embedder,
                 chunking: ChunkingSettings = ChunkingSettings(), full: bool = False,
-                progress: Progress | None = None, dense_kind: str = "auto",
+                progress: Progress | None = None, vector_store: VectorStoreChoice = VectorStoreChoice(),
                 max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES) -> BuildSummary:
     """Build or update the index of ``data_dir`` in ``index_dir``.
 
@@ -106,7 +112,7 @@ def build_index(data_dir: Path, index_dir: Path, embedder: Embedder,
         chunking: Chunk budget and overlap (capped at the model's input size).
         full: Rebuild from scratch, reusing nothing.
         progress: Called with ``(stage, done, total)``.
-        dense_kind: FAISS index kind: ``auto``, ``flat`` or ``hnsw``.
+        vector_store: Vector store (``faiss``, ``milvus``), its URI and index kind.
         max_article_bytes: Larger article files are skipped with a reason.
 
     Returns:
@@ -137,14 +143,16 @@ def build_index(data_dir: Path, index_dir: Path, embedder: Embedder,
         added = sum(1 for doc_id in new_hashes if doc_id not in old_hashes)
         changed = sum(1 for doc_id, h in new_hashes.items() if doc_id in old_hashes and old_hashes[doc_id] != h)
         removed = sum(1 for doc_id in old_hashes if doc_id not in new_hashes)
-        same_dense = previous is not None and dense_kind in ("auto", previous.manifest.dense_index)
-        if previous is not None and same_chunking and same_dense and old_hashes == new_hashes:
-            return BuildSummary(
+        same_store = previous is not None and _same_vector_store(previous, vector_store)
+        if previous is not None and same_chunking and same_store and old_hashes == new_hashes:
+            summary = BuildSummary(
                 articles=len(corpus.articles), chunks=len(previous.chunks), embedded=0,
                 reused=len(previous.chunks), added=0, changed=0, removed=0, skipped=corpus.skipped,
                 seconds=time.monotonic() - started, index_dir=str(index_dir), up_to_date=True,
                 warnings=corpus.warnings,
             )
+            previous.close()
+            return summary
 
         old_chunks: dict[str, list[Chunk]] = {}
         if previous is not None and same_chunking:
@@ -165,11 +173,13 @@ def build_index(data_dir: Path, index_dir: Path, embedder: Embedder,
 
         old_vectors: dict[str, np.ndarray] = {}
         if previous is not None:
+            chunk_vectors, old_sentences, sentence_vectors = previous.stored_vectors()
             for row, chunk in enumerate(previous.chunks):
-                old_vectors[_text_key(chunk.text)] = previous.chunk_vectors[row]
-            for row, ref in enumerate(previous.sentences):
+                old_vectors[_text_key(chunk.text)] = chunk_vectors[row]
+            for ref, vector in zip(old_sentences, sentence_vectors):
                 text = sentence_embedding_input(previous.articles[ref.doc_id], ref.start, ref.end)
-                old_vectors[_text_key(text)] = previous.sentence_vectors[row]
+                old_vectors[_text_key(text)] = vector
+            previous.close()
         articles = {article.doc_id: article for article in corpus.articles}
         chunk_vectors, embedded = _embed_reusing([c.text for c in chunks], old_vectors, embedder,
                                                  "embedding passages", progress)
@@ -184,7 +194,7 @@ def build_index(data_dir: Path, index_dir: Path, embedder: Embedder,
             sentences=sentences, sentence_vectors=sentence_vectors, embedder=embedder.name,
             embedder_id=embedder.id, chunking=chunking_record, data_dir=str(data_dir),
             build_seconds=time.monotonic() - started,
-        ), dense_kind=dense_kind)
+        ), vector_store)
         if progress:
             progress("writing index", 1, 1)
         return BuildSummary(

@@ -17,13 +17,10 @@ import numpy as np
 from .embedding import Embedder
 from .store import LoadedIndex
 from .text import content_words, search_key, search_tokens
+from .parameters import DEFAULT_RETRIEVAL
 from .types import Hit
 
 MODES = ("hybrid", "dense", "lexical")
-# Reciprocal rank fusion constant from Cormack et al. (2009); it damps the
-# influence of the very first ranks so that both retrievers count.
-RRF_K = 60
-NEAR_DUPLICATE_JACCARD = 0.8
 
 # A question that leans on the conversation: a third-person pronoun, a
 # leading "and", or too few words of its own.
@@ -39,7 +36,7 @@ def near_duplicates(first: frozenset[str], second: frozenset[str]) -> bool:
     pairs, so "رئیس جمهوری" and "رئیسجمهوری" count as the same words.
     """
     union = len(first | second)
-    return bool(union) and len(first & second) / union >= NEAR_DUPLICATE_JACCARD
+    return bool(union) and len(first & second) / union >= DEFAULT_RETRIEVAL.near_duplicate_jaccard
 
 
 def is_follow_up(question: str) -> bool:
@@ -81,7 +78,7 @@ def retrieval_query(question: str, history: Sequence[str] = ()) -> str:
     return question
 
 
-def fuse(rankings: Sequence[Sequence[Hit]], rrf_k: int = RRF_K) -> list[Hit]:
+def fuse(rankings: Sequence[Sequence[Hit]], rrf_k: int = DEFAULT_RETRIEVAL.rrf_k) -> list[Hit]:
     """Reciprocal rank fusion of several rankings of the same chunks.
 
     Args:
@@ -154,7 +151,7 @@ class Retriever:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         if query_vectors is None:
             query_vectors = self.embedder.embed_queries(queries)
-        depth = max(4 * k, 30)
+        depth = max(DEFAULT_RETRIEVAL.depth_factor * k, DEFAULT_RETRIEVAL.min_depth)
         dense = self.index.dense_search_batch(query_vectors, depth) if mode != "lexical" else None
         sentence = self.index.sentence_search_batch(query_vectors, depth) if mode == "hybrid" else None
         lexical = (self.index.lexical_search_batch([search_tokens(q) for q in queries], depth)
@@ -168,8 +165,7 @@ class Retriever:
             else:
                 ranked = fuse([dense[number], sentence[number], lexical[number]])
             hits = self._without_near_duplicates(ranked, k)
-            rows = [self.index.chunk_row[hit.chunk.chunk_id] for hit in hits]
-            cosines = self.index.chunk_vectors[rows] @ vector if rows else []
+            cosines = self.index.chunk_vectors_for([hit.chunk for hit in hits]) @ vector if hits else []
             results.append([Hit(hit.chunk, hit.score, float(cos), hit.lexical_score)
                             for hit, cos in zip(hits, cosines)])
         return results

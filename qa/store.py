@@ -1,81 +1,47 @@
-"""The index on disk: FAISS vectors, BM25 index, chunk records and a manifest.
+"""Writing and opening an index: tables of articles, chunks and sentences,
+two vector indexes (passages, sentences) behind :class:`~qa.vector_index.VectorIndex`,
+and a BM25 index.
 
-Layout of an index directory::
-
-    index/
-      CURRENT                 name of the active build directory (swapped atomically)
-      .lock                   held while a build runs
-      build-<time>-<pid>/
-        manifest.json         format version, embedder, chunking, document hashes,
-                              counts, build time, SHA-256 of every file below
-        articles.jsonl        article records (text included: citations need it)
-        chunks.jsonl          chunk records with offsets and sentence spans
-        chunk_vectors.npy     float32 [chunks, dim], L2-normalized
-        sentence_vectors.npy  float32 [sentences, dim] for answer composition
-        dense.faiss           FAISS inner-product index over chunk_vectors
-        lexical/              bm25s index over search-key tokens
-
-Plain files only: JSON, ``.npy`` (saved and loaded with pickling disabled)
-and FAISS's own format. A new build is written beside the active one and
-``CURRENT`` is replaced only when it is complete, so a crash mid-build leaves
-the previous index loadable. Raw FAISS ``(D, I)`` arrays never leave this
-module: searches return :class:`~qa.types.Hit` lists.
+The files are described in :mod:`qa.layout`. Opening reads no chunk text and
+parses no per-chunk JSON: the chunk and sentence tables are ``.npy`` arrays,
+memory-mapped; an article is parsed from its own line when first asked for;
+vectors stay in the vector store, memory-mapped for FAISS. Searches return
+:class:`~qa.types.Hit` lists: raw store results never leave this module.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
-import logging
-import os
-import shutil
+import mmap
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator
 
 import numpy as np
 
-from .files import sha256_file
+from .layout import (
+    FORMAT_VERSION, MANIFEST_FILE, IndexUnavailable, Manifest, active_build, check_files, commit_build,
+    file_records, new_build_directory, read_manifest, remove_build_directory, stale_builds,
+)
+from .lexical import LexicalIndex
+from .locking import BuildLock, BuildLocked, build_running
+from .parameters import DEFAULT_VECTOR_INDEX, VectorIndexParameters
 from .types import Article, Chunk, Hit, Span
+from .vector_index import VectorIndex, VectorStoreError, create_vector_index, open_vector_index, vector_store
 
-# 2: sentence vectors embed the headline with the sentence.
-FORMAT_VERSION = 2
-POINTER_FILE = "CURRENT"
-LOCK_FILE = ".lock"
-MANIFEST_FILE = "manifest.json"
-# Exact search is fast enough up to here on a laptop; above, HNSW.
-HNSW_THRESHOLD = 50_000
+__all__ = [
+    "FORMAT_VERSION", "BuildLock", "BuildLocked", "IndexContents", "IndexUnavailable", "LoadedIndex", "Manifest",
+    "SentenceRef", "active_build", "build_running", "load_index", "read_manifest", "remove_stale_builds",
+    "sentence_refs", "verify_index", "write_index",
+]
 
-
-@lru_cache(maxsize=1)
-def _faiss():
-    try:
-        import faiss
-    except ImportError:
-        raise ImportError("The index needs FAISS: pip install faiss-cpu") from None
-    return faiss
-
-
-@lru_cache(maxsize=1)
-def _bm25s():
-    try:
-        import bm25s
-    except ImportError:
-        raise ImportError("The lexical index needs bm25s: pip install bm25s") from None
-    # bm25s sets its own logger to DEBUG on import; its messages are noise here.
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
-    return bm25s
-
-
-class IndexUnavailable(RuntimeError):
-    """No usable index: missing, damaged, or made by another embedder/format."""
-
-
-class BuildLocked(RuntimeError):
-    """Another build of the same index is running."""
+VECTORS_DIR = "vectors"
+# Files a live database rewrites while it is open: not checksummed.
+_UNCHECKED = (f"{VECTORS_DIR}/milvus.db",)
 
 
 @dataclass(frozen=True)
@@ -85,30 +51,6 @@ class SentenceRef:
     doc_id: str
     start: int
     end: int
-
-
-@dataclass(frozen=True)
-class Manifest:
-    """What an index holds and how it was made (``manifest.json``)."""
-
-    format_version: int
-    embedder: str
-    embedder_id: str
-    dimension: int
-    chunking: dict
-    documents: dict[str, str]
-    articles: int
-    chunks: int
-    sentences: int
-    built_at: str
-    build_seconds: float
-    data_dir: str
-    dense_index: str
-    files: dict[str, str] = field(default_factory=dict)
-
-    def to_dict(self) -> dict:
-        """Return the JSON form."""
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -128,28 +70,21 @@ class IndexContents:
     build_seconds: float = 0.0
 
 
-def _write_jsonl(path: Path, rows) -> None:
-    with path.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+@dataclass(frozen=True)
+class VectorStoreChoice:
+    """Where a build puts its vectors.
 
+    Attributes:
+        store: Registry name (``faiss``, ``milvus``).
+        uri: Milvus server URI; None for files in the build directory.
+        kind: ``auto``, ``flat`` or ``hnsw``.
+        parameters: Index parameters.
+    """
 
-def _read_jsonl(path: Path) -> list:
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
-
-
-def _chunk_record(chunk: Chunk) -> dict:
-    record = asdict(chunk)
-    record["sentences"] = [[s.start, s.end] for s in chunk.sentences]
-    return record
-
-
-def _chunk_from_record(record: dict) -> Chunk:
-    return Chunk(
-        chunk_id=record["chunk_id"], doc_id=record["doc_id"], start=record["start"], end=record["end"],
-        text=record["text"], sentences=tuple(Span(a, b) for a, b in record["sentences"]),
-    )
+    store: str = "faiss"
+    uri: str | None = None
+    kind: str = "auto"
+    parameters: VectorIndexParameters = DEFAULT_VECTOR_INDEX
 
 
 def sentence_refs(chunks: Sequence[Chunk]) -> tuple[SentenceRef, ...]:
@@ -161,59 +96,114 @@ def sentence_refs(chunks: Sequence[Chunk]) -> tuple[SentenceRef, ...]:
     return tuple(seen)
 
 
-def _build_dense_index(vectors: np.ndarray, kind: str):
-    faiss = _faiss()
-    dimension = vectors.shape[1]
-    # Inner product over L2-normalized vectors is cosine similarity.
-    if kind == "hnsw":
-        index = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = 64
-    else:
-        index = faiss.IndexFlatIP(dimension)
-    if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
+def _sentence_key(article_rows: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    # One sortable integer per sentence: article row, then start offset
+    # (an article's sentences never share a start).
+    return (article_rows.astype(np.int64) << 32) | starts.astype(np.int64)
 
 
-def _build_lexical_index(chunk_tokens: Sequence[Sequence[str]]):
-    retriever = _bm25s().BM25()
-    # bm25s cannot index an empty document list or an empty vocabulary.
-    corpus = [list(tokens) or ["\u0000"] for tokens in chunk_tokens]
-    retriever.index(corpus, show_progress=False)
-    return retriever
+def _save(path: Path, array: np.ndarray) -> None:
+    np.save(path, array, allow_pickle=False)
 
 
-def write_index(index_dir: Path, contents: IndexContents, dense_kind: str = "auto") -> Manifest:
+def _write_articles(target: Path, articles: Sequence[Article]) -> None:
+    offsets = [0]
+    with (target / "articles.jsonl").open("wb") as handle:
+        for article in articles:
+            line = (json.dumps(asdict(article), ensure_ascii=False) + "\n").encode("utf-8")
+            handle.write(line)
+            offsets.append(offsets[-1] + len(line))
+    _save(target / "articles.offsets.npy", np.asarray(offsets, dtype=np.int64))
+    (target / "article_ids.json").write_text(json.dumps([a.doc_id for a in articles], ensure_ascii=False))
+
+
+def _write_chunks(target: Path, chunks: Sequence[Chunk], article_row: dict[str, int]) -> None:
+    folder = target / "chunks"
+    folder.mkdir()
+    ids = np.array([chunk.chunk_id.encode("ascii") for chunk in chunks], dtype="S") if chunks else np.zeros(0, "S16")
+    order = np.argsort(ids, kind="stable")
+    _save(folder / "ids.npy", ids)
+    _save(folder / "ids_sorted.npy", ids[order])
+    _save(folder / "ids_order.npy", order.astype(np.int64))
+    _save(folder / "article.npy", np.array([article_row[c.doc_id] for c in chunks], dtype=np.int32))
+    _save(folder / "start.npy", np.array([c.start for c in chunks], dtype=np.int64))
+    _save(folder / "end.npy", np.array([c.end for c in chunks], dtype=np.int64))
+    counts = np.array([len(c.sentences) for c in chunks], dtype=np.int64)
+    _save(folder / "sentence_offsets.npy", np.concatenate([[0], np.cumsum(counts)]).astype(np.int64))
+    spans = [[s.start, s.end] for c in chunks for s in c.sentences]
+    _save(folder / "sentence_spans.npy", np.array(spans, dtype=np.int64).reshape(-1, 2))
+
+
+def _sorted_sentences(contents: IndexContents, article_row: dict[str, int]):
+    """Return the sentence table sorted by (article row, start), its vectors in
+    the same order, and the first chunk row holding each sentence."""
+    refs = contents.sentences
+    rows = np.array([article_row[ref.doc_id] for ref in refs], dtype=np.int32)
+    starts = np.array([ref.start for ref in refs], dtype=np.int64)
+    ends = np.array([ref.end for ref in refs], dtype=np.int64)
+    keys = _sentence_key(rows, starts)
+    order = np.argsort(keys, kind="stable")
+    first_chunk: dict[SentenceRef, int] = {}
+    for chunk_row, chunk in enumerate(contents.chunks):
+        for span in chunk.sentences:
+            first_chunk.setdefault(SentenceRef(chunk.doc_id, span.start, span.end), chunk_row)
+    chunk_of = np.array([first_chunk[ref] for ref in refs], dtype=np.int64)
+    return rows[order], starts[order], ends[order], keys[order], chunk_of[order], contents.sentence_vectors[order]
+
+
+def write_index(index_dir: Path, contents: IndexContents, choice: VectorStoreChoice = VectorStoreChoice()) -> Manifest:
     """Write a complete index beside the active one and make it active.
 
     Args:
         index_dir: Index directory (created if missing).
         contents: What to write.
-        dense_kind: ``flat``, ``hnsw`` or ``auto`` (HNSW above 50,000 chunks).
+        choice: Vector store, its URI and index kind.
 
     Returns:
         The manifest written.
+
+    Raises:
+        VectorStoreError: The vector store cannot be created (the active
+            index is unchanged).
     """
-    index_dir.mkdir(parents=True, exist_ok=True)
-    name = f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 1_000_000}"
-    target = index_dir / name
-    target.mkdir()
-    if dense_kind == "auto":
-        dense_kind = "hnsw" if len(contents.chunks) > HNSW_THRESHOLD else "flat"
-    _write_jsonl(target / "articles.jsonl", (asdict(article) for article in contents.articles))
-    _write_jsonl(target / "chunks.jsonl", (_chunk_record(chunk) for chunk in contents.chunks))
-    _write_jsonl(target / "sentences.jsonl", ([s.doc_id, s.start, s.end] for s in contents.sentences))
-    np.save(target / "chunk_vectors.npy", contents.chunk_vectors.astype(np.float32), allow_pickle=False)
-    np.save(target / "sentence_vectors.npy", contents.sentence_vectors.astype(np.float32), allow_pickle=False)
-    _faiss().write_index(_build_dense_index(contents.chunk_vectors, dense_kind), str(target / "dense.faiss"))
-    _build_lexical_index(contents.chunk_tokens).save(str(target / "lexical"))
-    files = {str(path.relative_to(target)): sha256_file(path) for path in sorted(target.rglob("*")) if path.is_file()}
-    manifest = Manifest(
+    target = new_build_directory(index_dir)
+    try:
+        manifest = _write_build(target, contents, choice)
+    except BaseException:
+        _drop_vector_store(target)
+        remove_build_directory(target)
+        raise
+    commit_build(index_dir, target, manifest)
+    remove_stale_builds(index_dir)
+    return manifest
+
+
+def _write_build(target: Path, contents: IndexContents, choice: VectorStoreChoice) -> Manifest:
+    article_row = {article.doc_id: row for row, article in enumerate(contents.articles)}
+    _write_articles(target, contents.articles)
+    _write_chunks(target, contents.chunks, article_row)
+    rows, starts, ends, keys, chunk_of, sentence_vectors = _sorted_sentences(contents, article_row)
+    folder = target / "sentences"
+    folder.mkdir()
+    for name, array in (("article", rows), ("start", starts), ("end", ends), ("keys", keys), ("chunk", chunk_of)):
+        _save(folder / f"{name}.npy", array)
+    dimension = int(contents.chunk_vectors.shape[1])
+    (target / VECTORS_DIR).mkdir()
+    descriptions = {}
+    for name, vectors in (("chunks", contents.chunk_vectors), ("sentences", sentence_vectors)):
+        index = create_vector_index(choice.store, target / VECTORS_DIR, name, dimension, len(vectors),
+                                    choice.parameters, choice.uri, choice.kind)
+        try:
+            index.add(vectors)
+            descriptions[name] = index.save()
+        finally:
+            index.close()
+    LexicalIndex.build(contents.chunk_tokens).save(target / "lexical")
+    return Manifest(
         format_version=FORMAT_VERSION,
         embedder=contents.embedder,
         embedder_id=contents.embedder_id,
-        dimension=int(contents.chunk_vectors.shape[1]),
+        dimension=dimension,
         chunking=contents.chunking,
         documents={article.doc_id: article.content_hash for article in contents.articles},
         articles=len(contents.articles),
@@ -222,271 +212,231 @@ def write_index(index_dir: Path, contents: IndexContents, dense_kind: str = "aut
         built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         build_seconds=round(contents.build_seconds, 3),
         data_dir=contents.data_dir,
-        dense_index=dense_kind,
-        files=files,
+        vector_store={"store": choice.store, **descriptions},
+        files=file_records(target, skip=_UNCHECKED),
     )
-    (target / MANIFEST_FILE).write_text(json.dumps(manifest.to_dict(), ensure_ascii=False, indent=1))
-    for path in target.rglob("*"):
-        if path.is_file():
-            with path.open("rb") as handle:
-                os.fsync(handle.fileno())
-    pointer = index_dir / (POINTER_FILE + ".tmp")
-    pointer.write_text(name)
-    with pointer.open("rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(pointer, index_dir / POINTER_FILE)
-    remove_stale_builds(index_dir)
-    return manifest
 
 
-def active_build(index_dir: Path) -> Path | None:
-    """Return the active build directory of an index, or None if there is none."""
-    pointer = index_dir / POINTER_FILE
-    if not pointer.is_file():
-        return None
-    name = pointer.read_text().strip()
-    return index_dir / name if name else None
+def _drop_vector_store(build: Path) -> None:
+    """Drop what a build keeps outside its directory (a Milvus server's collections)."""
+    try:
+        data = json.loads((build / MANIFEST_FILE).read_text(encoding="utf-8"))
+        stores = data["vector_store"]
+        store = vector_store(stores["store"])
+        for name in ("chunks", "sentences"):
+            store.drop(build / VECTORS_DIR, stores[name])
+    except (OSError, ValueError, KeyError, TypeError, VectorStoreError):
+        pass  # no manifest yet, or an older format: nothing recorded outside the directory
 
 
 def remove_stale_builds(index_dir: Path) -> None:
-    """Delete build directories that are not active (left by crashed builds)."""
-    active = active_build(index_dir)
-    for path in index_dir.glob("build-*"):
-        if path.is_dir() and path != active:
-            shutil.rmtree(path, ignore_errors=True)
+    """Delete build directories that are not active (older builds, crashed
+    builds) and their collections on a Milvus server."""
+    for build in stale_builds(index_dir):
+        _drop_vector_store(build)
+        remove_build_directory(build)
 
 
-_MANIFEST_TYPES: dict[str, type | tuple[type, ...]] = {
-    "format_version": int, "embedder": str, "embedder_id": str, "dimension": int, "chunking": dict,
-    "documents": dict, "articles": int, "chunks": int, "sentences": int, "built_at": str,
-    "build_seconds": (int, float), "data_dir": str, "dense_index": str, "files": dict,
-}
+class ArticleTable(Mapping):
+    """Articles by ``doc_id``, each parsed from its own line when asked for."""
+
+    def __init__(self, build: Path) -> None:
+        self._ids: list[str] = json.loads((build / "article_ids.json").read_text(encoding="utf-8"))
+        self._rows = {doc_id: row for row, doc_id in enumerate(self._ids)}
+        self._offsets = np.load(build / "articles.offsets.npy", allow_pickle=False)
+        with (build / "articles.jsonl").open("rb") as handle:
+            size = handle.seek(0, 2)
+            self._data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        self._read = lru_cache(maxsize=512)(self._parse)
+
+    def _parse(self, row: int) -> Article:
+        line = self._data[int(self._offsets[row]):int(self._offsets[row + 1])]
+        return Article(**json.loads(line))
+
+    def row_of(self, doc_id: str) -> int:
+        """Return the table row of an article (KeyError when absent)."""
+        return self._rows[doc_id]
+
+    def at(self, row: int) -> Article:
+        """Return the article of a table row."""
+        return self._read(row)
+
+    def __getitem__(self, doc_id: str) -> Article:
+        return self._read(self._rows[doc_id])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._rows
 
 
-def _manifest_problem(data: object) -> str | None:
-    """Return what is wrong with a parsed manifest, or None when it has the right shape."""
-    if not isinstance(data, dict):
-        return f"manifest.json holds a {type(data).__name__}, not an object"
-    for name, kind in _MANIFEST_TYPES.items():
-        if name not in data:
-            return f"manifest.json has no {name!r}"
-        if not isinstance(data[name], kind) or isinstance(data[name], bool):
-            return f"manifest.json field {name!r} is a {type(data[name]).__name__}"
-    unknown = set(data) - set(_MANIFEST_TYPES)
-    if unknown:
-        return f"manifest.json has unknown fields {sorted(unknown)}"
-    for name in ("documents", "files"):
-        if not all(isinstance(k, str) and isinstance(v, str) for k, v in data[name].items()):
-            return f"manifest.json field {name!r} must map names to strings"
-    return None
+class ChunkTable(Sequence):
+    """Chunks by row; a chunk's text is cut from its article when asked for."""
 
+    def __init__(self, build: Path, articles: ArticleTable) -> None:
+        folder = build / "chunks"
+        load = lambda name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)  # noqa: E731
+        self._articles = articles
+        self._ids, self._sorted_ids, self._order = load("ids"), load("ids_sorted"), load("ids_order")
+        self._article, self._start, self._end = load("article"), load("start"), load("end")
+        self._span_offsets, self._spans = load("sentence_offsets"), load("sentence_spans")
 
-def read_manifest(index_dir: Path) -> Manifest:
-    """Read and check the manifest of the active build.
+    def __len__(self) -> int:
+        return len(self._ids)
 
-    Raises:
-        IndexUnavailable: When there is no index or the manifest is damaged
-            (not JSON, or JSON of the wrong shape).
-    """
-    build = active_build(index_dir)
-    if build is None or not (build / MANIFEST_FILE).is_file():
-        raise IndexUnavailable(f"No index in {index_dir}. Run `qa index build` to create it.")
-    try:
-        data = json.loads((build / MANIFEST_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise IndexUnavailable(f"The index in {index_dir} is damaged ({error}). Run `qa index build --full`.") from error
-    problem = _manifest_problem(data)
-    if problem:
-        raise IndexUnavailable(f"The index in {index_dir} is damaged ({problem}). Run `qa index build --full`.")
-    return Manifest(**data)
+    def __getitem__(self, row):  # type: ignore[override]
+        if isinstance(row, slice):
+            return [self[r] for r in range(*row.indices(len(self)))]
+        row = int(row)
+        if row < 0:
+            row += len(self)
+        article = self._articles.at(int(self._article[row]))
+        start, end = int(self._start[row]), int(self._end[row])
+        spans = self._spans[self._span_offsets[row]:self._span_offsets[row + 1]]
+        return Chunk(chunk_id=self._ids[row].decode("ascii"), doc_id=article.doc_id, start=start, end=end,
+                     text=article.text[start:end], sentences=tuple(Span(int(a), int(b)) for a, b in spans))
 
+    def row_of(self, chunk_id: str) -> int:
+        """Return the row of a chunk id (binary search over the sorted ids; KeyError when absent)."""
+        key = chunk_id.encode("ascii")
+        position = int(np.searchsorted(self._sorted_ids, key))
+        if position >= len(self._sorted_ids) or self._sorted_ids[position] != key:
+            raise KeyError(chunk_id)
+        return int(self._order[position])
 
-class BuildLock:
-    """Exclusive lock on an index directory for the length of a build.
-
-    Re-entrant within one thread, so that a caller can hold the lock across
-    "change the articles, then build" (an upload is refused before it is
-    saved when another build runs). Another thread or process gets
-    :class:`BuildLocked` at once, never a wait.
-
-    Raises:
-        BuildLocked: On entry, when another process or thread holds the lock.
-    """
-
-    _held: dict[Path, tuple[int, int]] = {}
-    _guard = threading.Lock()
-
-    def __init__(self, index_dir: Path) -> None:
-        self.path = index_dir / LOCK_FILE
-        self.handle = None
-        self._key = self.path.absolute()
-
-    def __enter__(self) -> "BuildLock":
-        me = threading.get_ident()
-        with self._guard:
-            owner, depth = self._held.get(self._key, (None, 0))
-            if owner == me:
-                self._held[self._key] = (me, depth + 1)
-                return self
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.handle = self.path.open("a+")
-        try:
-            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self.handle.seek(0)
-            owner_pid = self.handle.read().strip() or "unknown"
-            self.handle.close()
-            self.handle = None
-            raise BuildLocked(
-                f"Another build of {self.path.parent} is running (pid {owner_pid}); wait for it to finish."
-            ) from None
-        self.handle.seek(0)
-        self.handle.truncate()
-        self.handle.write(str(os.getpid()))
-        self.handle.flush()
-        with self._guard:
-            self._held[self._key] = (me, 1)
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        with self._guard:
-            owner, depth = self._held.get(self._key, (None, 0))
-            if self.handle is None:  # an inner, re-entered use
-                self._held[self._key] = (owner, depth - 1)
-                return
-            del self._held[self._key]
-        self.handle.seek(0)
-        self.handle.truncate()
-        fcntl.flock(self.handle, fcntl.LOCK_UN)
-        self.handle.close()
-        self.handle = None
-
-
-def build_running(index_dir: Path) -> bool:
-    """Tell whether a build of ``index_dir`` holds its lock right now."""
-    try:
-        with BuildLock(index_dir):
-            return False
-    except BuildLocked:
-        return True
+    def doc_ids(self) -> list[str]:
+        """Return the ``doc_id`` of every chunk, in row order (cheap: no text is cut)."""
+        names = list(self._articles)
+        return [names[int(row)] for row in self._article]
 
 
 class LoadedIndex:
-    """An index read into memory, ready to search.
+    """An opened index, ready to search.
 
     Attributes:
+        path: The build directory.
         manifest: The manifest.
-        articles: Articles by ``doc_id``.
-        chunks: Chunks in index order.
-        chunk_vectors: Their vectors.
-        sentences: Distinct sentences, aligned with ``sentence_vectors``.
+        articles: Articles by ``doc_id`` (a lazy mapping).
+        chunks: Chunks in row order (a lazy sequence).
     """
 
-    def __init__(self, path: Path, manifest: Manifest, articles: dict[str, Article], chunks: list[Chunk],
-                 chunk_vectors: np.ndarray, sentences: list[SentenceRef], sentence_vectors: np.ndarray,
-                 dense, lexical) -> None:
+    def __init__(self, path: Path, manifest: Manifest, articles: ArticleTable, chunks: ChunkTable,
+                 chunk_index: VectorIndex, sentence_index: VectorIndex, lexical: LexicalIndex) -> None:
         self.path = path
         self.manifest = manifest
         self.articles = articles
         self.chunks = chunks
-        self.chunk_vectors = chunk_vectors
-        self.sentences = sentences
-        self.sentence_vectors = sentence_vectors
-        self.sentence_row = {ref: row for row, ref in enumerate(sentences)}
-        self.chunk_row = {chunk.chunk_id: row for row, chunk in enumerate(chunks)}
-        # Each sentence points to the first chunk that holds it.
-        first_chunk: dict[SentenceRef, int] = {}
-        for row, chunk in enumerate(chunks):
-            for span in chunk.sentences:
-                first_chunk.setdefault(SentenceRef(chunk.doc_id, span.start, span.end), row)
-        self._sentence_chunk = np.array([first_chunk[ref] for ref in sentences], dtype=np.int64)
-        self._sentence_dense = _build_dense_index(sentence_vectors, manifest.dense_index) if len(sentences) else None
-        self._dense = dense
+        self._chunk_index = chunk_index
+        self._sentence_index = sentence_index
         self._lexical = lexical
+        folder = path / "sentences"
+        self._sentence_keys = np.load(folder / "keys.npy", mmap_mode="r", allow_pickle=False)
+        self._sentence_chunk = np.load(folder / "chunk.npy", mmap_mode="r", allow_pickle=False)
+        self._closed = threading.Event()
+
+    @property
+    def embedder(self) -> str:
+        """Name of the embedder that made the vectors."""
+        return self.manifest.embedder
+
+    @property
+    def vector_store(self) -> str:
+        """Name of the vector store holding the vectors."""
+        return self.manifest.vector_store["store"]
 
     def dense_search_batch(self, query_vectors: np.ndarray, k: int) -> list[list[Hit]]:
         """Return the ``k`` chunks nearest each query vector (cosine)."""
-        if not self.chunks or len(query_vectors) == 0:
-            return [[] for _ in range(len(query_vectors))]
-        k = min(k, len(self.chunks))
-        scores, rows = self._dense.search(np.ascontiguousarray(query_vectors, dtype=np.float32), k)
-        return [
-            [Hit(self.chunks[row], float(score), dense_score=float(score))
-             for score, row in zip(score_row, row_ids) if row >= 0]
-            for score_row, row_ids in zip(scores, rows)
-        ]
+        if len(query_vectors) == 0:
+            return []
+        return [[Hit(self.chunks[row], score, dense_score=score) for row, score in zip(match.ids, match.scores)]
+                for match in self._chunk_index.search_batch(query_vectors, k)]
 
     def sentence_search_batch(self, query_vectors: np.ndarray, k: int) -> list[list[Hit]]:
         """Return, for each query vector, the chunks of the ``k`` nearest
         sentences (cosine of the sentence; each chunk once, best first)."""
-        if self._sentence_dense is None or len(query_vectors) == 0:
-            return [[] for _ in range(len(query_vectors))]
-        depth = min(len(self.sentences), 3 * k)
-        scores, rows = self._sentence_dense.search(np.ascontiguousarray(query_vectors, dtype=np.float32), depth)
+        if len(query_vectors) == 0:
+            return []
         results = []
-        for score_row, row_ids in zip(scores, rows):
+        for match in self._sentence_index.search_batch(query_vectors, 3 * k):
             seen: dict[int, float] = {}
-            for score, row in zip(score_row, row_ids):
-                if row >= 0:
-                    seen.setdefault(int(self._sentence_chunk[row]), float(score))
+            for row, score in zip(match.ids, match.scores):
+                seen.setdefault(int(self._sentence_chunk[row]), score)
             results.append([Hit(self.chunks[row], score, dense_score=score) for row, score in seen.items()][:k])
         return results
 
     def lexical_search_batch(self, token_lists: Sequence[Sequence[str]], k: int) -> list[list[Hit]]:
         """Return the ``k`` best BM25 matches of each token list (score > 0 only)."""
-        results: list[list[Hit]] = []
-        k = min(k, len(self.chunks))
-        for tokens in token_lists:
-            known = [token for token in tokens if token in self._lexical.vocab_dict]
-            if not known or k == 0:
-                results.append([])
-                continue
-            rows, scores = self._lexical.retrieve([known], k=k, show_progress=False, n_threads=1)
-            results.append([
-                Hit(self.chunks[int(row)], float(score), lexical_score=float(score))
-                for row, score in zip(rows[0], scores[0]) if score > 0
-            ])
-        return results
+        return [[Hit(self.chunks[row], score, lexical_score=score) for row, score in pairs]
+                for pairs in self._lexical.search_batch(token_lists, k)]
 
     def inverse_document_frequency(self, words: Sequence[str]) -> dict[str, float]:
-        """Return the BM25 inverse document frequency of each word among the
-        chunks (a word the corpus never uses gets the highest value)."""
-        indptr = self._lexical.scores["indptr"]
-        vocabulary = self._lexical.vocab_dict
-        total = len(self.chunks)
-        result = {}
-        for word in words:
-            row = vocabulary.get(word)
-            frequency = int(indptr[row + 1] - indptr[row]) if row is not None else 0
-            result[word] = float(np.log(1.0 + (total - frequency + 0.5) / (frequency + 0.5)))
-        return result
+        """Return the BM25 inverse document frequency of each word among the chunks."""
+        return self._lexical.inverse_document_frequency(words)
 
     def known_words(self, words: Sequence[str]) -> set[str]:
         """Return the words (search tokens) that occur in some chunk."""
-        vocabulary = self._lexical.vocab_dict
-        return {word for word in words if word in vocabulary}
+        return self._lexical.known_words(words)
+
+    def chunk_vectors_for(self, chunks: Sequence[Chunk]) -> np.ndarray:
+        """Return the stored vectors of chunks of this index."""
+        return self._chunk_index.vectors([self.chunks.row_of(chunk.chunk_id) for chunk in chunks])
+
+    def sentence_vectors_for(self, doc_id: str, spans: Sequence[Span]) -> np.ndarray:
+        """Return the stored vectors of the given sentences of one article."""
+        row = self.articles.row_of(doc_id)
+        keys = _sentence_key(np.full(len(spans), row, dtype=np.int64), np.array([s.start for s in spans], dtype=np.int64))
+        positions = np.searchsorted(self._sentence_keys, keys)
+        if len(spans) and (positions.max() >= len(self._sentence_keys)
+                           or not np.array_equal(self._sentence_keys[positions], keys)):
+            raise KeyError(f"sentences of {doc_id} not in the index")
+        return self._sentence_index.vectors(positions)
 
     def probe_passages(self, count: int = 2) -> tuple[list[str], np.ndarray]:
         """Return a few chunk texts and their stored vectors (first and last
         chunks), for checking that an embedder still gives the same vectors."""
-        rows = sorted({0, len(self.chunks) - 1})[:count] if self.chunks else []
-        return [self.chunks[row].text for row in rows], self.chunk_vectors[rows]
+        rows = sorted({0, len(self.chunks) - 1})[:count] if len(self.chunks) else []
+        return [self.chunks[row].text for row in rows], self._chunk_index.vectors(rows)
 
-    def sentence_vectors_for(self, doc_id: str, spans: Sequence[Span]) -> np.ndarray:
-        """Return the stored vectors of the given sentences of one article."""
-        rows = [self.sentence_row[SentenceRef(doc_id, span.start, span.end)] for span in spans]
-        return self.sentence_vectors[rows]
+    def stored_vectors(self) -> tuple[np.ndarray, list[SentenceRef], np.ndarray]:
+        """Return every stored vector (what an incremental build reuses).
+
+        Returns:
+            Chunk vectors in chunk-row order, the sentences, and their vectors
+            in the same order.
+        """
+        chunk_vectors = self._chunk_index.vectors(range(len(self.chunks)))
+        folder = self.path / "sentences"
+        rows = np.load(folder / "article.npy", allow_pickle=False)
+        starts = np.load(folder / "start.npy", allow_pickle=False)
+        ends = np.load(folder / "end.npy", allow_pickle=False)
+        names = list(self.articles)
+        sentences = [SentenceRef(names[int(r)], int(s), int(e)) for r, s, e in zip(rows, starts, ends)]
+        return chunk_vectors, sentences, self._sentence_index.vectors(range(len(sentences)))
+
+    def close(self) -> None:
+        """Release the vector stores (a Milvus connection, FAISS memory maps)."""
+        if not self._closed.is_set():
+            self._closed.set()
+            self._chunk_index.close()
+            self._sentence_index.close()
 
 
 def load_index(index_dir: Path, embedder_id: str | None = None) -> LoadedIndex:
-    """Load the active index of ``index_dir``.
+    """Open the active index of ``index_dir``.
+
+    Files are checked by size and modification time (a file copied without
+    its time is hashed); ``qa index verify`` hashes every file.
 
     Args:
         index_dir: Index directory.
         embedder_id: When given, the index must have been made by this embedder.
 
     Returns:
-        The loaded index.
+        The opened index.
 
     Raises:
         IndexUnavailable: Missing, damaged, other format or other embedder;
@@ -495,32 +445,44 @@ def load_index(index_dir: Path, embedder_id: str | None = None) -> LoadedIndex:
     manifest = read_manifest(index_dir)
     build = active_build(index_dir)
     assert build is not None
-    if manifest.format_version != FORMAT_VERSION:
-        raise IndexUnavailable(
-            f"The index in {index_dir} has format {manifest.format_version}; this version reads format "
-            f"{FORMAT_VERSION}. Run `qa index build` to rebuild it."
-        )
     if embedder_id is not None and manifest.embedder_id != embedder_id:
         raise IndexUnavailable(
             f"The index in {index_dir} was built with embedder {manifest.embedder_id}, not {embedder_id}. "
             f"Run `qa index build` to rebuild it."
         )
-    for name, digest in manifest.files.items():
-        path = build / name
-        if not path.is_file() or sha256_file(path) != digest:
-            raise IndexUnavailable(
-                f"The index file {path} is missing or damaged. Run `qa index build --full` to rebuild it."
-            )
+    bad = check_files(build, manifest.files)
+    if bad:
+        raise IndexUnavailable(
+            f"The index file {build / bad[0]} is missing or damaged. Run `qa index build --full` to rebuild it."
+        )
     try:
-        articles = {row["doc_id"]: Article(**row) for row in _read_jsonl(build / "articles.jsonl")}
-        chunks = [_chunk_from_record(row) for row in _read_jsonl(build / "chunks.jsonl")]
-        sentences = [SentenceRef(*row) for row in _read_jsonl(build / "sentences.jsonl")]
-        chunk_vectors = np.load(build / "chunk_vectors.npy", allow_pickle=False)
-        sentence_vectors = np.load(build / "sentence_vectors.npy", allow_pickle=False)
-        dense = _faiss().read_index(str(build / "dense.faiss"))
-        lexical = _bm25s().BM25.load(str(build / "lexical"), load_corpus=False)
+        articles = ArticleTable(build)
+        chunks = ChunkTable(build, articles)
+        stores = manifest.vector_store
+        chunk_index = open_vector_index(build / VECTORS_DIR, stores["chunks"])
+        try:
+            sentence_index = open_vector_index(build / VECTORS_DIR, stores["sentences"])
+        except BaseException:
+            chunk_index.close()
+            raise
+        lexical = LexicalIndex.open(build / "lexical", manifest.chunks)
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:
         raise IndexUnavailable(
             f"The index in {index_dir} cannot be read ({error}). Run `qa index build --full` to rebuild it."
         ) from error
-    return LoadedIndex(build, manifest, articles, chunks, chunk_vectors, sentences, sentence_vectors, dense, lexical)
+    return LoadedIndex(build, manifest, articles, chunks, chunk_index, sentence_index, lexical)
+
+
+def verify_index(index_dir: Path) -> list[str]:
+    """Hash every file of the active index against its manifest.
+
+    Returns:
+        Relative paths of missing or damaged files (empty when all are good).
+
+    Raises:
+        IndexUnavailable: No index, or a damaged manifest.
+    """
+    manifest = read_manifest(index_dir)
+    build = active_build(index_dir)
+    assert build is not None
+    return check_files(build, manifest.files, full=True)

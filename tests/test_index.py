@@ -13,7 +13,10 @@ import pytest
 
 from qa.chunking import ChunkingSettings
 from qa.indexing import BuildError, build_index
-from qa.store import FORMAT_VERSION, BuildLock, BuildLocked, IndexUnavailable, active_build, load_index
+from qa.store import (
+    FORMAT_VERSION, BuildLock, BuildLocked, IndexUnavailable, VectorStoreChoice, active_build, load_index,
+    verify_index,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,7 +65,7 @@ def test_incremental_build(seed_data, tmp_path, tiny_embedder):
     assert not any(chunk.doc_id == "004_702534ff9f350d83" for chunk in index.chunks)
     # Reused vectors equal freshly computed ones.
     row = 0
-    assert np.allclose(index.chunk_vectors[row], tiny_embedder.embed_documents([index.chunks[row].text])[0], atol=1e-5)
+    assert np.allclose(index.chunk_vectors_for([index.chunks[row]])[0], tiny_embedder.embed_documents([index.chunks[row].text])[0], atol=1e-5)
 
     full = build_index(seed_data, index_dir, tiny_embedder, full=True)
     assert full.full and full.reused == 0 and full.embedded == full.chunks
@@ -106,7 +109,7 @@ def test_other_embedder_damage_and_format_are_clear_errors(seed_data, tmp_path, 
         load_index(index_dir)
     manifest["format_version"] = FORMAT_VERSION
     (build / "manifest.json").write_text(json.dumps(manifest))
-    with (build / "chunk_vectors.npy").open("r+b") as handle:
+    with (build / "vectors" / "chunks.faiss").open("r+b") as handle:
         handle.seek(200)
         handle.write(b"\xff\xff\xff\xff")
     with pytest.raises(IndexUnavailable, match="damaged"):
@@ -255,12 +258,12 @@ def test_sigkill_mid_build_leaves_previous_index(seed_data, tmp_path, tiny_model
 
 
 def test_hnsw_index_finds_the_same_passages(seed_data, tmp_path, tiny_embedder):
-    build_index(seed_data, tmp_path / "flat", tiny_embedder, dense_kind="flat")
-    summary = build_index(seed_data, tmp_path / "flat", tiny_embedder, dense_kind="hnsw")
+    build_index(seed_data, tmp_path / "flat", tiny_embedder, vector_store=VectorStoreChoice(kind="flat"))
+    summary = build_index(seed_data, tmp_path / "flat", tiny_embedder, vector_store=VectorStoreChoice(kind="hnsw"))
     assert not summary.up_to_date and summary.embedded == 0  # new FAISS index, vectors reused
     hnsw = load_index(tmp_path / "flat")
-    assert hnsw.manifest.dense_index == "hnsw"
-    build_index(seed_data, tmp_path / "exact", tiny_embedder, dense_kind="flat")
+    assert hnsw.manifest.vector_store["chunks"]["kind"] == "hnsw"
+    build_index(seed_data, tmp_path / "exact", tiny_embedder, vector_store=VectorStoreChoice(kind="flat"))
     exact = load_index(tmp_path / "exact")
     queries = tiny_embedder.embed_queries(["سفر پزشکیان به مسکو", "اجلاس بریکس"])
     for approximate, truth in zip(hnsw.dense_search_batch(queries, 3), exact.dense_search_batch(queries, 3)):
@@ -280,3 +283,58 @@ def test_build_progress_counts_tokens(seed_data, tmp_path):
     assert passages[0] == ("embedding passages", 0, expected) and passages[-1] == ("embedding passages", expected, expected)
     assert [done for _, done, _ in passages] == sorted(done for _, done, _ in passages)
     assert calls[-1][0] == "writing index"
+
+
+def test_milvus_lite_store_answers_like_faiss(seed_data, tmp_path, tiny_embedder):
+    faiss_dir, milvus_dir = tmp_path / "faiss", tmp_path / "milvus"
+    build_index(seed_data, faiss_dir, tiny_embedder)
+    first = build_index(seed_data, milvus_dir, tiny_embedder, vector_store=VectorStoreChoice("milvus"))
+    on_faiss, on_milvus = load_index(faiss_dir), load_index(milvus_dir)
+    try:
+        stores = on_milvus.manifest.vector_store
+        assert stores["store"] == "milvus" and stores["chunks"]["file"] == "milvus.db"
+        assert (active_build(milvus_dir) / "vectors" / "milvus.db").exists()
+        queries = tiny_embedder.embed_queries(["سفر پزشکیان به مسکو", "اجلاس بریکس در کازان", "گاز روسیه"])
+        for batch in ("dense_search_batch", "sentence_search_batch"):
+            for mine, theirs in zip(getattr(on_milvus, batch)(queries, 5), getattr(on_faiss, batch)(queries, 5)):
+                assert [h.chunk.chunk_id for h in mine] == [h.chunk.chunk_id for h in theirs]
+                assert np.allclose([h.score for h in mine], [h.score for h in theirs], atol=1e-4)
+        chunk = on_faiss.chunks[3]
+        assert np.allclose(on_milvus.chunk_vectors_for([chunk]), on_faiss.chunk_vectors_for([chunk]), atol=1e-6)
+    finally:
+        on_faiss.close(), on_milvus.close()
+    # An update reuses the vectors kept in Milvus, and the old build goes.
+    old_build = active_build(milvus_dir)
+    (seed_data / "new.txt").write_text("خبر تازه\nوزیران نیرو در کازان تفاهم‌نامه امضا کردند.", encoding="utf-8")
+    update = build_index(seed_data, milvus_dir, tiny_embedder, vector_store=VectorStoreChoice("milvus"))
+    assert update.added == 1 and 0 < update.embedded < first.chunks / 4
+    assert not old_build.exists() and len(list(milvus_dir.glob("build-*"))) == 1
+    # Moving to FAISS re-writes the vectors without embedding anything.
+    moved = build_index(seed_data, milvus_dir, tiny_embedder)
+    assert moved.embedded == 0 and load_index(milvus_dir).vector_store == "faiss"
+
+
+def test_open_checks_size_and_time_verify_hashes(seed_data, tmp_path, tiny_embedder):
+    index_dir = tmp_path / "index"
+    build_index(seed_data, index_dir, tiny_embedder)
+    build = active_build(index_dir)
+    ids = build / "chunks" / "ids.npy"
+    status = ids.stat()
+    # Copied without its time (cp without -p): same bytes, so it still opens.
+    os.utime(ids, ns=(1, 1))
+    load_index(index_dir)
+    assert verify_index(index_dir) == []
+    # Same size, same time, other bytes: only `qa index verify` can tell.
+    data = bytearray(ids.read_bytes())
+    data[-1] ^= 0xFF
+    ids.write_bytes(bytes(data))
+    os.utime(ids, ns=(status.st_atime_ns, status.st_mtime_ns))
+    load_index(index_dir)
+    assert verify_index(index_dir) == ["chunks/ids.npy"]
+    result = subprocess.run([sys.executable, "-m", "qa", "index", "verify", "--index", str(index_dir)],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 1 and "chunks/ids.npy" in result.stdout and "--full" in result.stdout
+    # A file cut short is caught on open.
+    ids.write_bytes(bytes(data[:-8]))
+    with pytest.raises(IndexUnavailable, match="ids.npy is missing or damaged"):
+        load_index(index_dir)

@@ -1,0 +1,93 @@
+"""Tuning values, typed and in one place.
+
+Every number that changes what is retrieved or answered lives here, with the
+reason it has its value. Modules take the default object and callers may pass
+another (benchmarks sweep them). Nothing here imports from the rest of ``qa``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RetrievalParameters:
+    """How dense, sentence and BM25 results are found and fused.
+
+    Attributes:
+        rrf_k: Reciprocal-rank-fusion constant (60, the value of Cormack et
+            al., 2009): it damps the difference between the first ranks.
+        near_duplicate_jaccard: Two passages sharing this share of their
+            words are one passage told twice (the same wire story in two articles).
+        depth_factor: Each retriever returns ``depth_factor * k`` candidates
+            (at least ``min_depth``) before fusion.
+        min_depth: See ``depth_factor``.
+    """
+
+    rrf_k: int = 60
+    near_duplicate_jaccard: float = 0.8
+    depth_factor: int = 4
+    min_depth: int = 30
+
+
+@dataclass(frozen=True)
+class AnswerParameters:
+    """How sentences are scored, picked and when the assistant abstains.
+
+    Attributes:
+        max_sentences: Supporting sentences in an answer.
+        overlap_weight: Weight of shared rare words next to cosine similarity.
+        cue_weight: Bonus for a sentence that holds what the question asks
+            for (a date for «کی», a number for «چند»).
+        follow_margin: A further sentence is kept only within this margin of
+            the best one.
+        abstain_below: Best-sentence score under which the sources are taken
+            not to hold the answer, by embedder and by question language.
+            ``bench/calibrate_abstention.py --embedder NAME`` measures them;
+            an embedder without its own entry uses ``default`` (the
+            e5-small values).
+    """
+
+    max_sentences: int = 3
+    overlap_weight: float = 0.05
+    cue_weight: float = 0.02
+    follow_margin: float = 0.05
+    abstain_below: dict[str, dict[str, float]] = field(default_factory=lambda: {
+        "e5-small": {"fa": 0.842, "en": 0.780},
+        "default": {"fa": 0.842, "en": 0.780},
+    })
+
+    def threshold(self, embedder: str, language: str) -> float:
+        """Return the abstention threshold of an embedder for a question language."""
+        table = self.abstain_below.get(embedder, self.abstain_below["default"])
+        return table.get(language, table["fa"])
+
+
+@dataclass(frozen=True)
+class VectorIndexParameters:
+    """How vector indexes are built and searched.
+
+    Attributes:
+        hnsw_threshold: Up to this many vectors, exact search (FAISS flat,
+            Milvus FLAT); above, HNSW. Exact search reads every vector per
+            query, so its cost grows with the corpus while HNSW's barely
+            does (``bench/scale.py`` measures both).
+        hnsw_neighbors: HNSW ``M`` (links per node): memory and build time
+            grow with it, and so does recall.
+        hnsw_ef_construction: HNSW build beam.
+        hnsw_ef_search: HNSW search beam; kept above the deepest search
+            retrieval asks for (3 x 40 sentences), or HNSW returns fewer.
+        milvus_insert_batch: Rows per Milvus insert call (numpy rows; larger
+            batches hit gRPC's message size limit at 384 dimensions).
+    """
+
+    hnsw_threshold: int = 50_000
+    hnsw_neighbors: int = 32
+    hnsw_ef_construction: int = 80
+    hnsw_ef_search: int = 128
+    milvus_insert_batch: int = 5_000
+
+
+DEFAULT_RETRIEVAL = RetrievalParameters()
+DEFAULT_ANSWER = AnswerParameters()
+DEFAULT_VECTOR_INDEX = VectorIndexParameters()
