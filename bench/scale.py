@@ -12,7 +12,10 @@ the retrieval path of every question, with fixed query vectors (stored
 vectors plus noise) and query words taken from the chunks.
 
 Prints ``{"cpu", "chunks", "sentences", "vector_store", "kind", "build_s",
-"open_s", "first_ask_ms", "ask_p50_ms", "ask_p95_ms", "rss_mb", "disk_mb"}``.
+"build_rss_mb", "open_s", "first_ask_ms", "ask_p50_ms", "ask_p95_ms",
+"target_found", "rss_mb", "rss_anon_mb", "rss_file_mb", "disk_mb"}``
+(``target_found``: share of questions whose source chunk is among the ten
+hits; RSS figures are the reader's).
 """
 
 from __future__ import annotations
@@ -116,6 +119,14 @@ def synthetic_contents(chunk_count: int, seed: int = 13) -> IndexContents:
     )
 
 
+def memory_megabytes(field: str) -> float:
+    """A memory figure of this process from /proc/self/status (VmRSS, RssAnon, RssFile...)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def peak_rss_megabytes() -> float:
     """Peak resident memory of this process (VmHWM: unlike ru_maxrss, it is
     not inherited from the parent that started the process)."""
@@ -159,6 +170,11 @@ def measure_asks(index_dir: Path) -> dict:
         "ask_p95_ms": round(float(np.percentile(times[1:], 95)), 1),
         "target_found": round(found / QUESTIONS, 3),
         "rss_mb": round(peak_rss_megabytes()),
+        # File-backed pages are the memory-mapped index files a search has
+        # read: the kernel drops them under memory pressure and reads them
+        # again. Anonymous memory is what the process truly holds.
+        "rss_anon_mb": round(memory_megabytes("RssAnon")),
+        "rss_file_mb": round(memory_megabytes("RssFile")),
     }
 
 

@@ -244,9 +244,17 @@ class MilvusVectorIndex:
         return {"store": self.store, **where, "collection": self.collection, "kind": self.kind,
                 "dimension": self.dimension, "count": self._live, "added": self._count}
 
+    def __del__(self) -> None:
+        # An index replaced by a rebuild is closed when the last question
+        # using it lets it go, not while one may still be searching it.
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: modules may be gone already
+            pass
+
     def close(self) -> None:
         """Let go of the client; the last user of a URI closes it (for Milvus
         Lite, the file's handle, so that its directory can go)."""
-        if self._client is not None:
+        if getattr(self, "_client", None) is not None:
             self._client = None
             _release(self.uri)

@@ -231,3 +231,26 @@ def test_short_answer_is_a_span_of_a_cited_sentence(seed_assistant):
 def test_no_short_answer_when_abstaining(seed_assistant):
     answer = seed_assistant.ask("پایتخت استرالیا کجاست؟")
     assert answer.abstained and answer.short_answer is None and answer.to_dict()["short_answer"] is None
+
+
+def test_milvus_lite_store_gives_the_same_answers(seed_assistant, tmp_path):
+    """The same index moved into Milvus Lite (vectors reused, nothing embedded)
+    answers every question as FAISS does: same first citation, same text."""
+    import shutil
+
+    from qa.assistant import Assistant
+
+    index_dir = tmp_path / "index"
+    shutil.copytree(seed_assistant.settings.index_dir, index_dir, ignore=shutil.ignore_patterns(".lock"))
+    milvus = Assistant(seed_assistant.settings.with_overrides(index_dir=index_dir, vector_store="milvus"),
+                       seed_assistant.embedder)
+    summary = milvus.build()
+    assert summary.embedded == 0 and milvus.index.vector_store == "milvus"
+    questions = [q["question"] for q in QUESTIONS + SHARED_QUESTIONS]
+    same = 0
+    for question in questions:
+        on_faiss, on_milvus = seed_assistant.ask(question), milvus.ask(question)
+        assert on_milvus.abstained == on_faiss.abstained
+        same += (on_faiss.citations[0].chunk_id, on_faiss.answer) == (on_milvus.citations[0].chunk_id, on_milvus.answer)
+    assert same >= 0.9 * len(questions)
+    milvus.index.close()
