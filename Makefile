@@ -29,7 +29,7 @@ test: setup chromium
 	$(BIN)/python -m pytest
 
 test-fast: setup
-	$(BIN)/python -m pytest -m "not model and not browser"
+	$(BIN)/python -m pytest -m "not model and not browser and not slow"
 
 bench: setup
 	$(BIN)/python bench/embedding_speed.py

@@ -21,7 +21,7 @@ from .retrieval import near_duplicates
 from .text import content_words, search_key, search_tokens
 from .short_answer import best_span, question_shape
 from .types import Answer, Article, Citation, Hit, ShortAnswer, Span
-from .parameters import DEFAULT_ANSWER
+from .parameters import DEFAULT_ANSWER, AnswerParameters
 
 
 class AnswerSource(Protocol):
@@ -161,13 +161,13 @@ def score_sentences(question: str, query_vector: np.ndarray, hits: Sequence[Hit]
     return scored
 
 
-def _pick(scored: Sequence[ScoredSentence]) -> list[ScoredSentence]:
+def _pick(scored: Sequence[ScoredSentence], parameters: AnswerParameters = DEFAULT_ANSWER) -> list[ScoredSentence]:
     chosen: list[ScoredSentence] = []
     chosen_words: list[frozenset[str]] = []
     for sentence in scored:
-        if len(chosen) == DEFAULT_ANSWER.max_sentences:
+        if len(chosen) == parameters.max_sentences:
             break
-        if chosen and sentence.score < chosen[0].score - DEFAULT_ANSWER.follow_margin:
+        if chosen and sentence.score < chosen[0].score - parameters.follow_margin:
             break
         # The same sentence may sit in two passages or two articles, sometimes
         # with its spaces and ZWNJs written differently.
@@ -189,7 +189,7 @@ def _citation(n: int, hit: Hit, index: AnswerSource, evidence: tuple[Span, ...])
 
 
 def compose_answer(question: str, query_vector: np.ndarray, hits: Sequence[Hit], index: AnswerSource,
-                   scoring_question: str | None = None) -> Answer:
+                   scoring_question: str | None = None, parameters: AnswerParameters = DEFAULT_ANSWER) -> Answer:
     """Compose the answer to ``question`` from ``hits``.
 
     Args:
@@ -199,18 +199,19 @@ def compose_answer(question: str, query_vector: np.ndarray, hits: Sequence[Hit],
         index: The loaded index.
         scoring_question: Text to score sentences against (the retrieval
             text, which includes the earlier question for a follow-up).
+        parameters: Sentence count, margin and abstention thresholds.
 
     Returns:
         The answer: up to three cited sentences, or an abstention listing the
         closest passages.
     """
     scored = score_sentences(scoring_question or question, query_vector, hits, index)
-    if not scored or scored[0].evidence < DEFAULT_ANSWER.threshold(index.embedder, question_language(question)) \
+    if not scored or scored[0].evidence < parameters.threshold(index.embedder, question_language(question)) \
             or not has_substance(scoring_question or question, index):
         citations = tuple(_citation(n, hit, index, ()) for n, hit in enumerate(hits[:3], start=1))
         return Answer(question, ABSTAIN_MESSAGE[question_language(question)], True, citations,
                       scoring_question or question)
-    chosen = _pick(scored)
+    chosen = _pick(scored, parameters)
     numbers: dict[int, int] = {}
     evidence: dict[int, list[Span]] = {}
     parts = []

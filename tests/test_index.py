@@ -221,6 +221,7 @@ def test_assistant_notices_an_index_built_elsewhere(seed_data, tmp_path, tiny_em
     assert len(app_side.articles()) == 6 and app_side.reload_problem is None
 
 
+@pytest.mark.slow
 def test_sigkill_mid_build_leaves_previous_index(seed_data, tmp_path, tiny_model_dir, tiny_embedder):
     index_dir = tmp_path / "index"
     build_index(seed_data, index_dir, tiny_embedder)

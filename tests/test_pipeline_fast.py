@@ -1,0 +1,98 @@
+"""Retrieval and answering without the real model: the deterministic
+HashEmbedder of conftest (a text is the sum of its words' fixed random
+vectors) over the seed articles. Fast; the real-model behaviour is in
+test_answers.py."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from qa.answer import compose_answer
+from qa.indexing import build_index
+from qa.parameters import AnswerParameters
+from qa.retrieval import Retriever, fuse, is_follow_up, retrieval_query
+from qa.store import load_index
+from qa.types import Chunk, Hit
+from tests.conftest import DATA, HashEmbedder
+
+# The hash embedder's cosines are lower than e5's: its own threshold.
+HASH_PARAMETERS = AnswerParameters(abstain_below={"default": {"fa": 0.2, "en": 0.2}})
+
+
+@pytest.fixture(scope="module")
+def hash_index(tmp_path_factory):
+    embedder = HashEmbedder()
+    index_dir = tmp_path_factory.mktemp("hash-index")
+    build_index(DATA, index_dir, embedder)
+    index = load_index(index_dir)
+    yield index, Retriever(index, embedder), embedder
+    index.close()
+
+
+def answer(hash_index, question, history=()):
+    index, retriever, embedder = hash_index
+    text = retrieval_query(question, history)
+    hits = retriever.search(text, 10)
+    return compose_answer(question, embedder.embed_query(text), hits, index, scoring_question=text,
+                          parameters=HASH_PARAMETERS)
+
+
+def hit(name: str) -> Hit:
+    return Hit(Chunk(name, "doc", 0, 1, name), 0.0)
+
+
+@pytest.mark.parametrize("rankings, expected", [
+    ([["a", "b"], ["b", "c"]], ["b", "a", "c"]),          # found twice beats first once
+    ([["a", "b", "c"], []], ["a", "b", "c"]),             # one ranking keeps its order
+    ([["a"], ["b"]], ["a", "b"]),                          # equal scores: first ranking first
+    ([[], []], []),
+])
+def test_fuse(rankings, expected):
+    fused = fuse([[hit(name) for name in ranking] for ranking in rankings])
+    assert [h.chunk.chunk_id for h in fused] == expected
+
+
+@pytest.mark.parametrize("question, history, follow_up, expected", [
+    ("و روسیه؟", ["پزشکیان کی به مسکو رفت؟"], True, "پزشکیان کی به مسکو رفت؟ و روسیه؟"),
+    ("او درباره تحریم‌ها چه گفت؟", ["پوتین کجا بود؟"], True, "پوتین کجا بود؟ او درباره تحریم‌ها چه گفت؟"),
+    ("پوتین درباره تحریم‌ها چه گفت؟", ["پزشکیان کجا بود؟"], False, "پوتین درباره تحریم‌ها چه گفت؟"),
+    ("و روسیه؟", [], True, "و روسیه؟"),  # nothing earlier to lean on
+])
+def test_follow_up_retrieval_text(question, history, follow_up, expected):
+    assert is_follow_up(question) == follow_up
+    assert retrieval_query(question, history) == expected
+
+
+def test_answer_cites_the_article_that_holds_it(hash_index):
+    result = answer(hash_index, "اجلاس سران بریکس در کازان کی برگزار می‌شود؟")
+    assert not result.abstained
+    assert result.citations[0].doc_id == "003_71a1316be5b32065" and "آبان" in result.answer
+
+
+def test_every_marker_has_its_citation_and_evidence_inside_it(hash_index):
+    result = answer(hash_index, "پزشکیان در چه تاریخی وارد مسکو شد؟")
+    numbers = {int(n) for n in re.findall(r"\[(\d+)\]", result.answer)}
+    assert numbers and numbers == {c.n for c in result.citations if c.evidence}
+    for citation in result.citations:
+        for span in citation.evidence:
+            assert citation.start <= span.start < span.end <= citation.end
+
+
+def test_follow_up_draws_on_the_earlier_question(hash_index):
+    alone = answer(hash_index, "و او کی به مسکو رسید؟")
+    followed = answer(hash_index, "و او کی به مسکو رسید؟", ["پزشکیان در چه تاریخی وارد مسکو شد؟"])
+    assert followed.retrieval_query.startswith("پزشکیان در چه تاریخی")
+    assert followed.citations[0].doc_id == "000_579d1ee50203db0a"
+    assert alone.retrieval_query == "و او کی به مسکو رسید؟"
+
+
+@pytest.mark.parametrize("question, message", [
+    ("بهترین دستور پخت قورمه‌سبزی چیست؟", "پاسخ این پرسش در مقاله‌ها نیامده است"),
+    ("xqzv blorp", "do not contain an answer"),
+])
+def test_questions_outside_the_articles_abstain(hash_index, question, message):
+    result = answer(hash_index, question)
+    assert result.abstained and message in result.answer
+    assert result.citations and all(not c.evidence for c in result.citations)
