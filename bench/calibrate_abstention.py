@@ -17,7 +17,6 @@ from pathlib import Path
 from qa.answer import question_language, score_sentences
 from qa.assistant import Assistant
 from qa.config import Settings
-from qa.retrieval import retrieval_query
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +34,7 @@ def main() -> None:
     index = assistant.index
     groups: dict[str, dict[bool, list[float]]] = {}
     for question in questions:
-        text = retrieval_query(question["question"])
+        text = question["question"]
         vector = assistant.embedder.embed_query(text)
         hits = assistant.retriever().search(text, settings.k, settings.mode)
         scored = score_sentences(text, vector, hits, index)

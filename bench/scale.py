@@ -204,8 +204,9 @@ def main() -> None:
     build_s = time.perf_counter() - started
     build_rss = peak_rss_megabytes()
     del contents
-    reader = subprocess.run([sys.executable, __file__, "--measure", str(index_dir)], capture_output=True,
-                            text=True, check=True)
+    reader = subprocess.run([sys.executable, __file__, "--measure", str(index_dir)], capture_output=True, text=True)
+    if reader.returncode != 0:
+        raise SystemExit(f"the reader process failed:\n{reader.stderr[-3000:]}")
     report = {
         "cpu": cpu_name(), "chunks": manifest.chunks, "sentences": manifest.sentences,
         "articles": manifest.articles, "vector_store": args.vector_store,

@@ -18,7 +18,8 @@ from .config import Settings
 from .embedding import Embedder, check_compatible, create_embedder
 from .indexing import Progress, build_index
 from .library import AddResult, TrashedFile, add_files, list_trash, move_to_trash, restore
-from .retrieval import Retriever, retrieval_query
+from .conversation import Turn, rewrite_question
+from .retrieval import Retriever
 from .store import (
     BuildLock, IndexUnavailable, LoadedIndex, Manifest, VectorStoreChoice, active_build, load_index, read_manifest,
 )
@@ -216,14 +217,17 @@ class Assistant:
         return list_trash(self.settings.data_dir)
 
     def ask_batch(self, questions: Sequence[str], k: int | None = None, mode: str | None = None,
-                  histories: Sequence[Sequence[str]] | None = None) -> list[Answer]:
+                  histories: Sequence[Sequence[Turn | str]] | None = None) -> list[Answer]:
         """Answer several questions (one model call for all of them).
 
         Args:
             questions: Questions.
             k: Passages to retrieve (default ``settings.k``).
             mode: ``hybrid``, ``dense`` or ``lexical`` (default ``settings.mode``).
-            histories: For each question, the earlier questions of its conversation.
+            histories: For each question, the earlier turns of its conversation
+                (:class:`~qa.conversation.Turn`, or just the questions). A
+                follow-up is answered as the standalone question it is
+                rewritten into (``Answer.retrieval_query``).
 
         Returns:
             One answer per question, in order.
@@ -233,15 +237,16 @@ class Assistant:
         retriever = self.retriever()
         index = retriever.index
         histories = histories or [()] * len(questions)
-        texts = [retrieval_query(q.strip(), h) for q, h in zip(questions, histories)]
+        texts = [rewrite_question(q.strip(), [turn if isinstance(turn, Turn) else Turn(turn) for turn in h])
+                 for q, h in zip(questions, histories)]
         vectors = self.embedder.embed_queries(texts)
         hits = retriever.search_batch(texts, k, mode, query_vectors=vectors)
         return [compose_answer(q.strip(), vector, found, index, scoring_question=text)
                 for q, text, vector, found in zip(questions, texts, vectors, hits)]
 
-    def ask(self, question: str, history: Sequence[str] = (), k: int | None = None,
+    def ask(self, question: str, history: Sequence[Turn | str] = (), k: int | None = None,
             mode: str | None = None) -> Answer:
-        """Answer one question; ``history`` holds the earlier questions."""
+        """Answer one question; ``history`` holds the earlier turns (see :meth:`ask_batch`)."""
         return self.ask_batch([question], k, mode, [history])[0]
 
 

@@ -160,13 +160,20 @@ def command_ask(args: argparse.Namespace) -> int:
         with handle:
             rows = read_question_lines(handle)  # a bad line is reported before the model loads
         assistant = Assistant(_settings(args))
-        histories, asked = [], {}
-        for conversation, question in rows:
-            earlier = asked.setdefault(conversation, []) if conversation is not None else []
-            histories.append(tuple(earlier))
-            earlier.append(question)
         questions = [question for _, question in rows]
-        answers = assistant.ask_batch(questions, k=args.k, mode=args.mode, histories=histories) if rows else []
+        if all(conversation is None for conversation, _ in rows):
+            answers = assistant.ask_batch(questions, k=args.k, mode=args.mode) if rows else []
+        else:
+            # A follow-up builds on the earlier answer, so a conversation is asked in order.
+            from .conversation import Turn
+
+            turns: dict[str, list[Turn]] = {}
+            answers = []
+            for conversation, question in rows:
+                earlier = turns.setdefault(conversation, []) if conversation is not None else []
+                answer = assistant.ask(question, history=earlier, k=args.k, mode=args.mode)
+                earlier.append(Turn.of(answer))
+                answers.append(answer)
         for (conversation, _), answer in zip(rows, answers):
             if args.json:
                 record = answer.to_dict()

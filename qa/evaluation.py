@@ -6,6 +6,9 @@ Two formats:
   ``answerable``, and for answerable ones ``doc``, ``evidence`` and ``answer``
   words. A passage is a hit when it comes from ``doc`` and contains
   ``evidence`` (compared by search key). Asked against the given index.
+  Dialogs (``tests/dialogs.jsonl``) add ``dialog`` (lines with the same id
+  are one conversation, in file order) and ``short`` (the gold short
+  answer); their follow-up turns get their own metrics.
 * SQuAD (``persianqa_test.json``): every paragraph becomes an article of a
   temporary index; a passage is a hit when it covers a gold answer span.
 """
@@ -24,12 +27,15 @@ from typing import Callable
 
 from .assistant import Assistant
 from .config import Settings
+from .conversation import Turn
 from .retrieval import MODES
 from .text import search_key
-from .types import Chunk
+from .types import Answer, Chunk
 
 METRICS = ("hit@1", "hit@5", "mrr", "answer_containment", "short_answer_em", "short_answer_f1", "mean_answer_chars",
            "abstain_rate_answerable", "abstain_rate_unanswerable", "latency_p50_ms", "latency_p95_ms")
+# Only for files with dialogs: the turns after the first of each dialog.
+FOLLOW_UP_METRICS = ("follow_up_cited", "follow_up_short_answer_f1")
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,7 @@ class EvalQuestion:
     is_hit: Callable[[Chunk], bool]
     answers: tuple[str, ...]
     all_answers_required: bool
+    dialog: str | None = None
 
 
 def read_questions(path: Path, data_dir: Path) -> tuple[list[EvalQuestion], Path | None]:
@@ -67,8 +74,9 @@ def read_questions(path: Path, data_dir: Path) -> tuple[list[EvalQuestion], Path
                 question=row["question"],
                 answerable=bool(row.get("answerable", True)),
                 is_hit=lambda chunk, doc=doc, evidence=evidence: chunk.doc_id == doc and evidence in search_key(chunk.text),
-                answers=tuple(row.get("answer", [])),
+                answers=tuple(row.get("answer", [])) or ((row["short"],) if row.get("short") else ()),
                 all_answers_required=True,
+                dialog=None if row.get("dialog") is None else str(row["dialog"]),
             ))
         return questions, None
     data = json.loads(raw)["data"]
@@ -152,18 +160,25 @@ def evaluate_mode(assistant: Assistant, questions: list[EvalQuestion], mode: str
     ranks, contained, lengths, latencies = [], [], [], []
     short_f1: list[float] = []
     short_em: list[bool] = []
+    follow_up_cited: list[bool] = []
+    follow_up_f1: list[float] = []
     abstained_answerable = abstained_unanswerable = 0
     answerable_count = sum(q.answerable for q in questions)
     retriever = assistant.retriever()
+    turns: dict[str, list[Turn]] = {}
     for question in questions:
+        history = turns.setdefault(question.dialog, []) if question.dialog is not None else []
         began = time.perf_counter()
-        answer = assistant.ask(question.question, k=k, mode=mode)
+        answer = assistant.ask(question.question, history=history, k=k, mode=mode)
         latencies.append((time.perf_counter() - began) * 1000)
+        follow_up = bool(history)
+        if question.dialog is not None:
+            history.append(Turn.of(answer))
         if not question.answerable:
             abstained_unanswerable += answer.abstained
             continue
         abstained_answerable += answer.abstained
-        hits = retriever.search(question.question, max(k, 5), mode)
+        hits = retriever.search(answer.retrieval_query or question.question, max(k, 5), mode)
         rank = next((number for number, hit in enumerate(hits, start=1) if question.is_hit(hit.chunk)), None)
         ranks.append(rank)
         answer_key = search_key(answer.answer) if not answer.abstained else ""
@@ -171,9 +186,13 @@ def evaluate_mode(assistant: Assistant, questions: list[EvalQuestion], mode: str
         contained.append(bool(found) and (all(found) if question.all_answers_required else any(found)))
         predicted = answer.short_answer.text if answer.short_answer and not answer.abstained else ""
         golds = [text for text in question.answers if answer_tokens(text)]
+        best_f1 = max((token_f1(predicted, gold) for gold in golds), default=0.0)
         if golds:
-            short_f1.append(max(token_f1(predicted, gold) for gold in golds))
+            short_f1.append(best_f1)
             short_em.append(any(exact_match(predicted, gold) for gold in golds))
+        if follow_up:
+            follow_up_cited.append(_cites(answer, question))
+            follow_up_f1.append(best_f1)
         if not answer.abstained:
             lengths.append(len(answer.answer))
     unanswerable_count = len(questions) - answerable_count
@@ -189,7 +208,17 @@ def evaluate_mode(assistant: Assistant, questions: list[EvalQuestion], mode: str
         "abstain_rate_unanswerable": abstained_unanswerable / max(1, unanswerable_count) if unanswerable_count else 0.0,
         "latency_p50_ms": _percentile(latencies, 0.5),
         "latency_p95_ms": _percentile(latencies, 0.95),
+        **({"follow_up_cited": sum(follow_up_cited) / len(follow_up_cited),
+            "follow_up_short_answer_f1": sum(follow_up_f1) / len(follow_up_f1)} if follow_up_cited else {}),
     }
+
+
+def _cites(answer: Answer, question: EvalQuestion) -> bool:
+    """Whether a passage the answer cites (with evidence) holds the question's evidence."""
+    return not answer.abstained and any(
+        citation.evidence and question.is_hit(Chunk(citation.chunk_id, citation.doc_id, citation.start, citation.end,
+                                                     citation.text))
+        for citation in answer.citations)
 
 
 def evaluate(path: Path, settings: Settings, modes=MODES, k: int | None = None,
@@ -230,7 +259,9 @@ def format_table(result: dict) -> str:
     modes = list(result["modes"])
     lines = [f"{result['questions']} questions, {result['answerable']} answerable, k={result['k']}",
              f"{'metric':28}" + "".join(f"{mode:>10}" for mode in modes)]
-    for metric in METRICS:
+    for metric in METRICS + FOLLOW_UP_METRICS:
+        if metric not in result["modes"][modes[0]]:
+            continue
         cells = []
         for mode in modes:
             value = result["modes"][mode][metric]

@@ -52,7 +52,10 @@ def _client(uri: str):
             try:
                 _clients[uri] = [_pymilvus().MilvusClient(uri), threading.Lock(), 0]
             except Exception as error:  # pymilvus raises its own MilvusException, or OSError for a Lite file
-                raise VectorStoreError(f"Cannot open Milvus at {uri}: {error}") from error
+                hint = "" if _is_server(uri) else (
+                    " (a Milvus Lite file is open to one process at a time: is the app or another qa "
+                    "command using this index?)")
+                raise VectorStoreError(f"Cannot open Milvus at {uri}: {error}{hint}") from error
         entry = _clients[uri]
         entry[2] += 1
         return entry[0], entry[1]
@@ -68,6 +71,17 @@ def _release(uri: str) -> None:
             return
         del _clients[uri]
     entry[0].close()
+    if not _is_server(uri):
+        # Milvus Lite keeps serving a file until the process ends, and a file
+        # is open to one process at a time: stop it, so that another process
+        # (the app after a CLI build, a benchmark's reader) can open it.
+        try:
+            from milvus_lite.server_manager import server_manager_instance
+        except ImportError:
+            return
+        release = getattr(server_manager_instance, "release_server", None)
+        if release is not None:
+            release(uri)
 
 
 def _is_server(uri: str) -> bool:

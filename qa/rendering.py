@@ -88,6 +88,9 @@ def render_sources(answer: Answer | None, articles: Mapping[str, Article]) -> st
         return "<div class='rtl sources'><p>منابع پاسخ اینجا نشان داده می‌شوند.</p></div>"
     heading = "نزدیک‌ترین بخش‌ها (پاسخ پرسش را در بر ندارند)" if answer.abstained else "منابع"
     parts = [f"<div class='rtl sources'><h3>{heading}</h3>"]
+    if answer.rewritten_question:
+        parts.append("<p class='rewritten'>پرسش با توجه به گفتگو: "
+                     f"<bdi>{html.escape(answer.rewritten_question)}</bdi></p>")
     for citation in answer.citations:
         meta_parts = [f"<bdi>{html.escape(citation.source)}</bdi>"] if citation.source else []
         meta_parts += [ltr(part) for part in (citation.date, citation.path) if part]

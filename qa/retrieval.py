@@ -22,13 +22,6 @@ from .types import Hit
 
 MODES = ("hybrid", "dense", "lexical")
 
-# A question that leans on the conversation: a third-person pronoun, a
-# leading "and", or too few words of its own.
-_PRONOUNS = {search_key(w) for w in ("او", "وی", "ایشان", "آنها", "آن‌ها", "آنان", "این کشور", "آن کشور",
-                                      "آنجا", "همین", "he", "she", "they", "it", "his", "her", "their", "them")}
-_LEADING_AND = re.compile(r"^\s*(و|and|what about|how about|چطور|آیا او)\b", re.IGNORECASE)
-
-
 def near_duplicates(first: frozenset[str], second: frozenset[str]) -> bool:
     """Tell whether two texts, given as word sets, say the same thing.
 
@@ -37,45 +30,6 @@ def near_duplicates(first: frozenset[str], second: frozenset[str]) -> bool:
     """
     union = len(first | second)
     return bool(union) and len(first & second) / union >= DEFAULT_RETRIEVAL.near_duplicate_jaccard
-
-
-def is_follow_up(question: str) -> bool:
-    """Tell whether a question needs the conversation to be understood.
-
-    "او درباره تحریم‌ها چه گفت؟" (a pronoun) and "و روسیه؟" (a leading "and",
-    two words) do; "پوتین درباره تحریم‌ها چه گفت؟" does not.
-
-    Args:
-        question: The new question.
-
-    Returns:
-        True for an elliptic or pronoun-led follow-up.
-    """
-    key = search_key(question)
-    tokens = re.findall(r"\w+", key)
-    if not tokens:
-        return False
-    if _LEADING_AND.match(key):
-        return True
-    if any(token in _PRONOUNS for token in tokens):
-        return True
-    return len(content_words(question)) <= 1
-
-
-def retrieval_query(question: str, history: Sequence[str] = ()) -> str:
-    """Return the text to retrieve with: the question, plus the previous
-    question when this one is a follow-up.
-
-    Args:
-        question: The new question.
-        history: Earlier questions of the conversation, oldest first.
-
-    Returns:
-        The retrieval text.
-    """
-    if history and is_follow_up(question):
-        return f"{history[-1]} {question}"
-    return question
 
 
 def fuse(rankings: Sequence[Sequence[Hit]], rrf_k: int = DEFAULT_RETRIEVAL.rrf_k) -> list[Hit]:

@@ -135,10 +135,17 @@ class Answer:
     retrieval_query: str = ""
     short_answer: ShortAnswer | None = None
 
+    @property
+    def rewritten_question(self) -> str | None:
+        """The standalone question a follow-up was answered as (None when the
+        question was answered as asked)."""
+        return self.retrieval_query if self.retrieval_query and self.retrieval_query != self.question else None
+
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form used by ``qa ask --json`` and the web API."""
         return {
             "question": self.question,
+            "rewritten_question": self.rewritten_question,
             "short_answer": self.short_answer.to_dict() if self.short_answer else None,
             "answer": self.answer,
             "abstained": self.abstained,

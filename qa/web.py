@@ -35,6 +35,7 @@ from .rendering import (
     MODE_LABELS, add_result_html, articles_table_html, chat_messages, message_html, progress_html,
     removal_choices, render_sources, status_html, summary_html, trash_choices,
 )
+from .conversation import Turn
 from .store import BuildLocked, IndexUnavailable, active_build, build_running
 
 log = logging.getLogger(__name__)
@@ -333,13 +334,15 @@ def build_app(assistant: Assistant):
         if not question:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         try:
-            answer = assistant.ask(question, history=[t["question"] for t in turns], k=int(k), mode=mode)
+            history = [Turn(t["question"], t.get("rewritten", ""), t.get("short_text", "")) for t in turns]
+            answer = assistant.ask(question, history=history, k=int(k), mode=mode)
         except IndexUnavailable:
             turns.append({"question": question, "reply": NO_INDEX, "abstained": True})
             return "", chat_messages(turns), gr.skip(), {"turns": turns[-MAX_TURNS_KEPT:], "sources": saved.get("sources", "")}
         short = answer.short_answer
         turns.append({"question": question, "reply": answer.answer, "abstained": answer.abstained,
-                      "short": f"{short.text} [{short.n}]" if short else ""})
+                      "short": f"{short.text} [{short.n}]" if short else "",
+                      "rewritten": answer.retrieval_query, "short_text": short.text if short else ""})
         sources_html = render_sources(answer, assistant.index.articles)
         return "", chat_messages(turns), sources_html, {"turns": turns[-MAX_TURNS_KEPT:], "sources": sources_html}
 

@@ -12,7 +12,8 @@ import pytest
 from qa.answer import compose_answer
 from qa.indexing import build_index
 from qa.parameters import AnswerParameters
-from qa.retrieval import Retriever, fuse, is_follow_up, retrieval_query
+from qa.conversation import Turn, rewrite_question
+from qa.retrieval import Retriever, fuse
 from qa.store import load_index
 from qa.types import Chunk, Hit
 from tests.conftest import DATA, HashEmbedder
@@ -33,7 +34,7 @@ def hash_index(tmp_path_factory):
 
 def answer(hash_index, question, history=()):
     index, retriever, embedder = hash_index
-    text = retrieval_query(question, history)
+    text = rewrite_question(question, [Turn(q) for q in history])
     hits = retriever.search(text, 10)
     return compose_answer(question, embedder.embed_query(text), hits, index, scoring_question=text,
                           parameters=HASH_PARAMETERS)
@@ -54,17 +55,6 @@ def test_fuse(rankings, expected):
     assert [h.chunk.chunk_id for h in fused] == expected
 
 
-@pytest.mark.parametrize("question, history, follow_up, expected", [
-    ("و روسیه؟", ["پزشکیان کی به مسکو رفت؟"], True, "پزشکیان کی به مسکو رفت؟ و روسیه؟"),
-    ("او درباره تحریم‌ها چه گفت؟", ["پوتین کجا بود؟"], True, "پوتین کجا بود؟ او درباره تحریم‌ها چه گفت؟"),
-    ("پوتین درباره تحریم‌ها چه گفت؟", ["پزشکیان کجا بود؟"], False, "پوتین درباره تحریم‌ها چه گفت؟"),
-    ("و روسیه؟", [], True, "و روسیه؟"),  # nothing earlier to lean on
-])
-def test_follow_up_retrieval_text(question, history, follow_up, expected):
-    assert is_follow_up(question) == follow_up
-    assert retrieval_query(question, history) == expected
-
-
 def test_answer_cites_the_article_that_holds_it(hash_index):
     result = answer(hash_index, "اجلاس سران بریکس در کازان کی برگزار می‌شود؟")
     assert not result.abstained
@@ -80,12 +70,14 @@ def test_every_marker_has_its_citation_and_evidence_inside_it(hash_index):
             assert citation.start <= span.start < span.end <= citation.end
 
 
-def test_follow_up_draws_on_the_earlier_question(hash_index):
+def test_follow_up_is_answered_as_its_rewrite(hash_index):
     alone = answer(hash_index, "و او کی به مسکو رسید؟")
     followed = answer(hash_index, "و او کی به مسکو رسید؟", ["پزشکیان در چه تاریخی وارد مسکو شد؟"])
-    assert followed.retrieval_query.startswith("پزشکیان در چه تاریخی")
-    assert followed.citations[0].doc_id == "000_579d1ee50203db0a"
-    assert alone.retrieval_query == "و او کی به مسکو رسید؟"
+    assert followed.rewritten_question == "پزشکیان کی به مسکو رسید؟"
+    _, retriever, _ = hash_index
+    assert retriever.search(followed.retrieval_query, 5)[0].chunk.doc_id == "000_579d1ee50203db0a"
+    assert not followed.abstained
+    assert alone.rewritten_question is None
 
 
 @pytest.mark.parametrize("question, message", [

@@ -1,0 +1,78 @@
+"""Follow-up rewriting: (history, question, expected standalone question)."""
+
+import pytest
+
+from qa.conversation import Turn, rewrite_question, subject_of
+
+T = Turn
+
+
+@pytest.mark.parametrize("history, question, expected", [
+    # Nothing earlier, or a question that stands alone: unchanged.
+    ([], "او درباره تحریم‌ها چه گفت؟", "او درباره تحریم‌ها چه گفت؟"),
+    ([T("پزشکیان کی به مسکو رفت؟")], "پوتین درباره تحریم‌ها چه گفت؟", "پوتین درباره تحریم‌ها چه گفت؟"),
+    # A pronoun takes the earlier subject, and nothing else of the earlier question.
+    ([T("پزشکیان در چه تاریخی وارد مسکو شد؟")], "او درباره تحریم‌ها چه گفت؟", "پزشکیان درباره تحریم‌ها چه گفت؟"),
+    ([T("پزشکیان در چه تاریخی وارد مسکو شد؟")], "وی با چه کسی دیدار کرد؟", "پزشکیان با چه کسی دیدار کرد؟"),
+    # After "who", the pronoun is the person answered.
+    ([T("سفیر ایران در روسیه کیست؟", short_answer="کاظم جلالی")], "او چه گفت؟",
+     "کاظم جلالی سفیر ایران در روسیه چه گفت؟"),
+    ([T("Who is Iran's ambassador to Russia?")], "What did he say?", "What did Iran's ambassador to Russia say?"),
+    # A short answer that is a piece of a clause is not taken for a name.
+    ([T("نخست‌وزیر روسیه کیست؟", short_answer="معتقد است که مسکو")], "او چه گفت؟", "نخست‌وزیر روسیه چه گفت؟"),
+    # "چه کسی" inside a question with its own subject: the subject, not the answer.
+    ([T("پزشکیان به تندیس چه کسی ادای احترام کرد؟", short_answer="سامانی")], "او سپس به کجا رفت؟",
+     "پزشکیان سپس به کجا رفت؟"),
+    # Demonstrative phrases take the earlier subject.
+    ([T("روسیه چه سهمی از بازار گاز دارد؟")], "این کشور با چه کسی قرارداد بست؟",
+     "کشور روسیه با چه کسی قرارداد بست؟"),
+    ([T("پوتین و پزشکیان کی دیدار کردند؟")], "این دیدار در کدام شهر انجام شد؟",
+     "دیدار پوتین و پزشکیان در کدام شهر انجام شد؟"),
+    ([T("پوتین و پزشکیان کی دیدار کردند؟"), T("این دیدار کجا بود؟", "دیدار پوتین و پزشکیان کجا بود؟")],
+     "پوتین در این دیدار او را به کجا دعوت کرد؟", "پوتین در دیدار پوتین و پزشکیان را به کجا دعوت کرد؟"),
+    # "and X?": X takes the place of the earlier subject.
+    ([T("ایران چه سهمی از بازار گاز دارد؟")], "و روسیه؟", "روسیه چه سهمی از بازار گاز دارد؟"),
+    ([T("پوتین درباره تحریم‌ها چه گفت؟")], "و پزشکیان؟", "پزشکیان درباره تحریم‌ها چه گفت؟"),
+    ([T("When did Pezeshkian arrive in Moscow?")], "what about Putin?", "When did Putin arrive in Moscow?"),
+    # A bare question phrase replaces the earlier one.
+    ([T("اجلاس بریکس در کدام شهر برگزار می‌شود؟")], "چه ایالتی؟", "اجلاس بریکس در چه ایالتی برگزار می‌شود؟"),
+    ([T("اجلاس بریکس در کدام شهر برگزار می‌شود؟")], "کی؟", "اجلاس بریکس در کی برگزار می‌شود؟"),
+    # The earlier turn's rewrite is what a later turn builds on.
+    ([T("پزشکیان کی به مسکو رفت؟"), T("او با چه کسی دیدار کرد؟", "پزشکیان با چه کسی دیدار کرد؟")],
+     "و درباره چه موضوعی؟", "پزشکیان درباره چه موضوعی؟"),
+    # ZWNJ, Arabic letters: pronouns found whatever the spelling.
+    ([T("پزشکیان کی به مسکو رفت؟")], "آن‌ها درباره چه چيزی گفتگو کردند؟", "پزشکیان درباره چه چيزی گفتگو کردند؟"),
+])
+def test_rewrite(history, question, expected):
+    assert rewrite_question(question, history) == expected
+
+
+@pytest.mark.parametrize("question, subject", [
+    ("پزشکیان در چه تاریخی وارد مسکو شد؟", "پزشکیان"),
+    ("پیمان راهبردی ایران و روسیه چه زمانی امضا شد؟", "پیمان راهبردی ایران و روسیه"),
+    ("آیا پوتین به تهران می‌آید؟", "پوتین"),
+    ("در کدام شهر اجلاس برگزار شد؟", ""),
+    ("روسیه کجاست؟", "روسیه"),
+    ("When did Vladimir Putin visit Tehran?", "Vladimir Putin"),
+    ("", ""),
+])
+def test_subject(question, subject):
+    assert subject_of(question) == subject
+
+
+@pytest.mark.parametrize("history, question, expected", [
+    # «این همایش» after "which همایش?" is the همایش answered.
+    ([T("پزشکیان در حاشیه کدام همایش با پوتین دیدار کرد؟", short_answer="ارتباط متقابل زمانها")],
+     "این همایش به چه مناسبتی برگزار شد؟", "همایش ارتباط متقابل زمانها به چه مناسبتی برگزار شد؟"),
+    # «او» skips subjects that are things and finds the person.
+    ([T("پزشکیان در حاشیه کدام همایش با پوتین دیدار کرد؟", short_answer="ارتباط متقابل زمانها"),
+      T("این همایش به چه مناسبتی برگزار شد؟", "همایش ارتباط متقابل زمانها به چه مناسبتی برگزار شد؟")],
+     "او پس از بازگشت چه گفت؟", "پزشکیان پس از بازگشت چه گفت؟"),
+    # «او» after a question about a treaty: no person to point to, the pronoun goes.
+    ([T("پیمان راهبردی ایران و روسیه چه زمانی امضا شد؟")], "او درباره تحریم‌ها چه گفت؟",
+     "درباره تحریم‌ها چه گفت؟"),
+    # A demonstrative before a noun nothing points to stays.
+    ([T("پزشکیان کی به مسکو رفت؟")], "این موضوع چه اهمیتی دارد؟", "این موضوع چه اهمیتی دارد؟"),
+])
+def test_rewrite_demonstratives_and_people(history, question, expected):
+    assert rewrite_question(question, history) == expected
