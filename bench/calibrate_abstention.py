@@ -1,11 +1,15 @@
-"""Derive the abstention thresholds of qa/answer.py from data.
+"""Derive the abstention thresholds (qa/abstention_thresholds.json) from data.
 
-For every development question (answerable and not) and every out-of-corpus
-question, compute the evidence of the best answer sentence over the seed
-index, then print, per question language, the weakest answerable and the
-strongest unanswerable evidence and the midpoint between them.
+For every development question (answerable and not) the evidence of the
+best answer sentence is computed over the seed index: our own questions
+(tests/questions.jsonl), the cross-lingual ones (bench/cross_lingual.jsonl),
+the out-of-corpus ones (bench/out_of_corpus.jsonl) and, when ../shared is
+beside the checkout, the shared development questions. Per question
+language it prints the weakest answerable and the strongest unanswerable
+evidence and the midpoint between them; --write stores the midpoints for
+the embedder measured.
 
-    python bench/calibrate_abstention.py [--index index]
+    python bench/calibrate_abstention.py [--index index] [--embedder NAME] [--write]
 """
 
 from __future__ import annotations
@@ -14,23 +18,29 @@ import argparse
 import json
 from pathlib import Path
 
-from qa.answer import question_language, score_sentences
+from qa.answer import score_sentences
+from qa.text import question_language
 from qa.assistant import Assistant
 from qa.config import Settings
+from qa.parameters import THRESHOLDS_FILE, read_thresholds
 
 ROOT = Path(__file__).resolve().parent.parent
+FILES = [ROOT / "tests" / "questions.jsonl", ROOT / "bench" / "cross_lingual.jsonl",
+         ROOT / "bench" / "out_of_corpus.jsonl", ROOT.parent / "shared" / "eval" / "seed_questions.jsonl"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, default=None)
+    parser.add_argument("--embedder", default=None, help="embedder to calibrate (default: QA_EMBEDDER or e5-small)")
+    parser.add_argument("--write", action="store_true", help="store the thresholds in qa/abstention_thresholds.json")
     args = parser.parse_args()
-    settings = Settings.from_env().with_overrides(index_dir=args.index)
+    settings = Settings.from_env().with_overrides(index_dir=args.index, embedder=args.embedder)
     assistant = Assistant(settings)
     if not assistant.has_index():
         assistant.build()
-    files = [ROOT.parent / "shared" / "eval" / "seed_questions.jsonl", ROOT / "bench" / "out_of_corpus.jsonl"]
-    questions = [json.loads(line) for path in files for line in path.read_text().splitlines() if line.strip()]
+    questions = [json.loads(line) for path in FILES if path.is_file()
+                 for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     index = assistant.index
     groups: dict[str, dict[bool, list[float]]] = {}
     for question in questions:
@@ -39,13 +49,21 @@ def main() -> None:
         hits = assistant.retriever().search(text, settings.k, settings.mode)
         scored = score_sentences(text, vector, hits, index)
         evidence = scored[0].evidence if scored else 0.0
-        language = question_language(question["question"])
-        groups.setdefault(language, {True: [], False: []})[bool(question["answerable"])].append(evidence)
-        print(f"{question['id']:6} {language} answerable={question['answerable']!s:5} evidence={evidence:.3f}")
+        language = question_language(text)
+        groups.setdefault(language, {True: [], False: []})[bool(question.get("answerable", True))].append(evidence)
+        print(f"{question['id']:6} {language} answerable={question.get('answerable', True)!s:5} evidence={evidence:.3f}")
+    thresholds = {}
     for language, values in sorted(groups.items()):
         weakest, strongest = min(values[True], default=1.0), max(values[False], default=0.0)
+        thresholds[language] = round((weakest + strongest) / 2, 3)
+        note = "" if weakest > strongest else "  (they overlap: some questions will be misjudged)"
         print(f"{language}: weakest answerable {weakest:.3f}, strongest unanswerable {strongest:.3f}, "
-              f"threshold {(weakest + strongest) / 2:.3f}")
+              f"threshold {thresholds[language]:.3f}{note}")
+    if args.write:
+        table = read_thresholds()
+        table[index.manifest.embedder] = thresholds
+        THRESHOLDS_FILE.write_text(json.dumps(table, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"written to {THRESHOLDS_FILE} for {index.manifest.embedder}")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from typing import Mapping, Protocol, Sequence
 import numpy as np
 
 from .retrieval import near_duplicates
-from .text import content_words, search_key, search_tokens
+from .text import content_words, question_language, search_key, search_tokens
 from .short_answer import best_span, question_shape
 from .types import Answer, Article, Citation, Hit, ShortAnswer, Span
 from .parameters import DEFAULT_ANSWER, AnswerParameters
@@ -49,6 +49,7 @@ ABSTAIN_MESSAGE = {
     "fa": "پاسخ این پرسش در مقاله‌ها نیامده است. نزدیک‌ترین بخش‌ها در زیر آمده‌اند، اما پاسخ را در بر ندارند.",
     "en": "The articles do not contain an answer to this question. The closest passages are listed below; "
           "they do not answer it.",
+    "ar": "لا تتضمن المقالات إجابة عن هذا السؤال. أقرب المقاطع مدرجة أدناه، لكنها لا تجيب عنه.",
 }
 
 _CUE_QUESTIONS = {
@@ -66,11 +67,12 @@ _CUE_ANSWERS = {
 }
 
 
-def question_language(question: str) -> str:
-    """Return ``en`` for a question written mostly in Latin letters, else ``fa``."""
-    latin = sum(ch.isascii() and ch.isalpha() for ch in question)
-    other = sum(ch.isalpha() and not ch.isascii() for ch in question)
-    return "en" if latin > other else "fa"
+# What a reader who asked in another language is told first: the answer is
+# quoted from the Persian articles.
+CROSS_LINGUAL_NOTE = {
+    "en": "Answered from the Persian articles; the quoted sentences are in Persian.",
+    "ar": "الإجابة مأخوذة من المقالات الفارسية، والجمل المقتبسة بالفارسية.",
+}
 
 
 def has_substance(question: str, index: AnswerSource) -> bool:
@@ -206,11 +208,11 @@ def compose_answer(question: str, query_vector: np.ndarray, hits: Sequence[Hit],
         closest passages.
     """
     scored = score_sentences(scoring_question or question, query_vector, hits, index)
-    if not scored or scored[0].evidence < parameters.threshold(index.embedder, question_language(question)) \
+    language = question_language(question)
+    if not scored or scored[0].evidence < parameters.threshold(index.embedder, language) \
             or not has_substance(scoring_question or question, index):
         citations = tuple(_citation(n, hit, index, ()) for n, hit in enumerate(hits[:3], start=1))
-        return Answer(question, ABSTAIN_MESSAGE[question_language(question)], True, citations,
-                      scoring_question or question)
+        return Answer(question, ABSTAIN_MESSAGE[language], True, citations, scoring_question or question)
     chosen = _pick(scored, parameters)
     numbers: dict[int, int] = {}
     evidence: dict[int, list[Span]] = {}
@@ -224,13 +226,13 @@ def compose_answer(question: str, query_vector: np.ndarray, hits: Sequence[Hit],
         for rank, n in sorted(numbers.items(), key=lambda item: item[1])
     )
     return Answer(question, " ".join(parts), False, citations, scoring_question or question,
-                  _short_answer(question, chosen, numbers))
+                  _short_answer(scoring_question or question, chosen, numbers), CROSS_LINGUAL_NOTE.get(language))
 
 
 def _short_answer(question: str, chosen: Sequence[ScoredSentence], numbers: dict[int, int]) -> ShortAnswer | None:
     """Find the short answer in the chosen sentences; offsets into the article."""
-    # The question as asked: a follow-up's retrieval text repeats the earlier
-    # question, whose words would then be taken for context around the answer.
+    # For a follow-up, its standalone rewrite: «او کجا رفت؟» has no words
+    # to align the answer with, «پزشکیان کجا رفت؟» does.
     found = best_span(question, [sentence.text for sentence in chosen])
     if found is None:
         return None

@@ -99,7 +99,10 @@ def command_verify(args: argparse.Namespace) -> int:
 
 def format_answer(answer) -> str:
     """Return the human form of an answer: the short answer, the sentences, then numbered sources."""
-    lines = [f"{answer.short_answer.text} [{answer.short_answer.n}]"] if answer.short_answer else []
+    lines = [answer.note] if answer.note else []
+    if answer.rewritten_question:
+        lines.append(f"(asked as: {answer.rewritten_question})")
+    lines += [f"{answer.short_answer.text} [{answer.short_answer.n}]"] if answer.short_answer else []
     lines += [answer.answer, ""]
     heading = "Closest passages (they do not answer the question):" if answer.abstained else "Sources:"
     lines.append(heading)

@@ -153,6 +153,18 @@ def _name_like(text: str) -> bool:
     return 0 < len(keys) <= 4 and not any(key in _FUNCTION_WORDS for key in keys)
 
 
+def _leading_name(text: str) -> str:
+    """The name a short answer opens with, up to its first «و», verb or
+    preposition: «بریکس و برگزاری نشست مشترک» → «بریکس» ("" when it opens
+    with none)."""
+    words = text.split()
+    keys = _keys(words)
+    end = 0
+    while end < len(words) and keys[end] not in _FUNCTION_WORDS and keys[end] not in _LEADING_AND:
+        end += 1
+    return " ".join(words[:end]) if 0 < end <= 4 else ""
+
+
 def _entity(turn: Turn) -> str:
     """What a pronoun in the next question points to. After a who-question,
     the person asked about by role and, when it looks like a name, by the
@@ -187,9 +199,10 @@ def _demonstrated(noun: str, previous: Turn) -> str | None:
     words = _words(previous.standalone)
     keys = _keys(words)
     phrase = _question_phrase(keys)
-    if phrase is not None and phrase[1] - phrase[0] == 2 and _name_like(previous.short_answer):
+    name = _leading_name(previous.short_answer)
+    if phrase is not None and phrase[1] - phrase[0] == 2 and name:
         if keys[phrase[1] - 1].startswith(noun_key[:4]):
-            return f"{noun} {previous.short_answer}"
+            return f"{noun} {name}"
     if noun_key in _DEMONSTRATED or noun_key in _THINGS:
         subject = subject_of(previous.standalone) or _entity(previous)
         if not subject:

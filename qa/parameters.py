@@ -7,7 +7,25 @@ another (benchmarks sweep them). Nothing here imports from the rest of ``qa``.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
+
+THRESHOLDS_FILE = Path(__file__).with_name("abstention_thresholds.json")
+# The embedder whose thresholds serve an embedder not yet calibrated.
+DEFAULT_THRESHOLDS_OF = "e5-small"
+
+
+def read_thresholds(path: Path = THRESHOLDS_FILE) -> dict[str, dict[str, float]]:
+    """Return the abstention thresholds by embedder and question language.
+
+    Args:
+        path: The JSON file ``bench/calibrate_abstention.py --write`` keeps.
+
+    Returns:
+        ``{embedder: {language: threshold}}``.
+    """
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
@@ -43,23 +61,20 @@ class AnswerParameters:
             the best one.
         abstain_below: Best-sentence score under which the sources are taken
             not to hold the answer, by embedder and by question language.
-            ``bench/calibrate_abstention.py --embedder NAME`` measures them;
-            an embedder without its own entry uses ``default`` (the
-            e5-small values).
+            Read from ``qa/abstention_thresholds.json``, which
+            ``bench/calibrate_abstention.py --write`` updates for the embedder
+            it measured; an embedder without its own entry uses e5-small's.
     """
 
     max_sentences: int = 3
     overlap_weight: float = 0.05
     cue_weight: float = 0.02
     follow_margin: float = 0.05
-    abstain_below: dict[str, dict[str, float]] = field(default_factory=lambda: {
-        "e5-small": {"fa": 0.842, "en": 0.780},
-        "default": {"fa": 0.842, "en": 0.780},
-    })
+    abstain_below: dict[str, dict[str, float]] = field(default_factory=lambda: read_thresholds())
 
     def threshold(self, embedder: str, language: str) -> float:
         """Return the abstention threshold of an embedder for a question language."""
-        table = self.abstain_below.get(embedder, self.abstain_below["default"])
+        table = self.abstain_below.get(embedder) or self.abstain_below[DEFAULT_THRESHOLDS_OF]
         return table.get(language, table["fa"])
 
 

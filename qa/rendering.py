@@ -110,7 +110,7 @@ def render_sources(answer: Answer | None, articles: Mapping[str, Article]) -> st
     return "".join(parts)
 
 
-def render_reply(text: str, clickable: bool, short: str = "") -> str:
+def render_reply(text: str, clickable: bool, short: str = "", note: str = "") -> str:
     """Return an assistant message for the chat: the short answer first in
     bold (when there is one), then the sentences; text escaped, each marker
     ``[n]`` a button that scrolls to source ``n`` (when ``clickable``).
@@ -119,12 +119,16 @@ def render_reply(text: str, clickable: bool, short: str = "") -> str:
         text: The answer's sentences with their markers.
         clickable: Make the markers buttons (the latest answer only).
         short: The short answer with its marker (``"کاظم جلالی [2]"``), or "".
+        note: A line for a question asked in another language (in that
+            language, set in its own direction), or "".
     """
     escaped = html.escape(text)
     if short:
         words, _, marker = short.rpartition(" ")
         escaped = f"<p class='short-answer'><strong>{html.escape(words)}</strong> {html.escape(marker)}</p>" \
                   f"<p>{escaped}</p>"
+    if note:
+        escaped = f"<p class='note' dir='auto'>{html.escape(note)}</p>" + escaped
     if not clickable:
         return escaped
     return _MARKER.sub(
@@ -149,7 +153,8 @@ def chat_messages(turns: Sequence[Mapping[str, object]]) -> list[dict[str, str]]
             reply = "⚠️ " + reply
         messages.append({"role": "user", "content": html.escape(str(turn["question"]))})
         messages.append({"role": "assistant",
-                         "content": render_reply(reply, number == len(turns) - 1, str(turn.get("short") or ""))})
+                         "content": render_reply(reply, number == len(turns) - 1, str(turn.get("short") or ""),
+                                                 str(turn.get("note") or ""))})
     return messages
 
 

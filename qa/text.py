@@ -212,3 +212,24 @@ def split_sentences(text: str) -> list[Span]:
         if tail.strip():  # anything hazm did not return stays a sentence
             spans.append(Span(cursor + len(tail) - len(tail.lstrip()), line.end - len(tail) + len(tail.rstrip())))
     return spans
+
+
+# Words Persian does not use (or not as words on their own); Persian text
+# pasted with Arabic ي/ك is still Persian, so letters alone do not decide.
+_ARABIC_WORDS = frozenset({
+    "ما", "ماذا", "متى", "أين", "اين", "هل", "كيف", "لماذا", "الذي", "التي", "الذين", "هو", "هي", "في", "على",
+    "إلى", "الى", "عن", "مع", "كان", "قال"})
+
+
+def question_language(question: str) -> str:
+    """Return the language of a question: ``en`` (mostly Latin letters),
+    ``ar`` (Arabic: Arabic function words or the article «ال» on most
+    words) or ``fa``."""
+    latin = sum(ch.isascii() and ch.isalpha() for ch in question)
+    other = sum(ch.isalpha() and not ch.isascii() for ch in question)
+    if latin > other:
+        return "en"
+    words = re.findall(r"[\u0600-\u06FF]+", question)
+    arabic = sum(word in _ARABIC_WORDS or (word.startswith("ال") and len(word) > 4) for word in words)
+    arabic_letters = any(ch in "ةىأإؤ" for ch in question)
+    return "ar" if words and (arabic >= 2 or (arabic and arabic_letters)) else "fa"

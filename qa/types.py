@@ -134,6 +134,7 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     retrieval_query: str = ""
     short_answer: ShortAnswer | None = None
+    note: str | None = None
 
     @property
     def rewritten_question(self) -> str | None:
@@ -146,6 +147,7 @@ class Answer:
         return {
             "question": self.question,
             "rewritten_question": self.rewritten_question,
+            "note": self.note,
             "short_answer": self.short_answer.to_dict() if self.short_answer else None,
             "answer": self.answer,
             "abstained": self.abstained,

@@ -56,6 +56,8 @@ body, .gradio-container, .gradio-container * {
 .source strong.short-answer { background: #f0a500; color: #000; padding: 0 2px; border-radius: 3px;
   outline: 2px solid #b36b00; }
 p.short-answer { font-size: 1.1em; margin-bottom: 0.4em; }
+p.note { color: #555; font-size: 0.9em; margin: 0 0 0.3em 0; }
+.sources p.rewritten { color: #333; background: #f3f3f3; padding: 4px 6px; border-radius: 4px; }
 .source .passage, .source .article { white-space: pre-wrap; line-height: 1.9; }
 .source .article { max-height: 24em; overflow: auto; font-size: .95em; }
 #chat .message, #chat .message * { unicode-bidi: plaintext; }
@@ -342,7 +344,8 @@ def build_app(assistant: Assistant):
         short = answer.short_answer
         turns.append({"question": question, "reply": answer.answer, "abstained": answer.abstained,
                       "short": f"{short.text} [{short.n}]" if short else "",
-                      "rewritten": answer.retrieval_query, "short_text": short.text if short else ""})
+                      "rewritten": answer.retrieval_query, "short_text": short.text if short else "",
+                      "note": answer.note or ""})
         sources_html = render_sources(answer, assistant.index.articles)
         return "", chat_messages(turns), sources_html, {"turns": turns[-MAX_TURNS_KEPT:], "sources": sources_html}
 
@@ -565,7 +568,10 @@ def serve(settings: Settings, block: bool = True):
         max_file_size=settings.max_article_bytes, footer_links=[], ssr_mode=False,
     )
     server_app.add_middleware(PersianPage)
-    server = uvicorn.Server(uvicorn.Config(server_app, host=settings.host, port=settings.port, log_level="warning"))
+    # Open event streams (a browser tab, an API client's heartbeat) would hold
+    # a graceful shutdown forever; they get a few seconds.
+    server = uvicorn.Server(uvicorn.Config(server_app, host=settings.host, port=settings.port, log_level="warning",
+                                           timeout_graceful_shutdown=5))
     print(f"Persian News QA: http://{settings.host}:{settings.port}/", file=sys.stderr, flush=True)
     if block:
         server.run()

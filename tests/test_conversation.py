@@ -71,8 +71,26 @@ def test_subject(question, subject):
     # «او» after a question about a treaty: no person to point to, the pronoun goes.
     ([T("پیمان راهبردی ایران و روسیه چه زمانی امضا شد؟")], "او درباره تحریم‌ها چه گفت؟",
      "درباره تحریم‌ها چه گفت؟"),
+    # The name a rule-made short answer opens with.
+    ([T("پوتین پزشکیان را به کدام اجلاس دعوت کرد؟", short_answer="بریکس و برگزاری نشست مشترک دوجانبه")],
+     "این اجلاس در کدام شهر برگزار می‌شود؟", "اجلاس بریکس در کدام شهر برگزار می‌شود؟"),
     # A demonstrative before a noun nothing points to stays.
     ([T("پزشکیان کی به مسکو رفت؟")], "این موضوع چه اهمیتی دارد؟", "این موضوع چه اهمیتی دارد؟"),
 ])
 def test_rewrite_demonstratives_and_people(history, question, expected):
     assert rewrite_question(question, history) == expected
+
+
+@pytest.mark.parametrize("question, language", [
+    ("پزشکیان کی وارد مسکو شد؟", "fa"),
+    ("سفير ايران در روسيه كيست؟", "fa"),         # Persian typed with Arabic ي/ك
+    ("When did Pezeshkian arrive in Moscow?", "en"),
+    ("متى وصل بزشكيان إلى موسكو؟", "ar"),
+    ("من هو سفير إيران في روسيا؟", "ar"),
+    ("أين تعقد القمة؟", "ar"),
+    ("", "fa"),
+])
+def test_question_language(question, language):
+    from qa.text import question_language
+
+    assert question_language(question) == language

@@ -19,7 +19,7 @@ from qa.types import Chunk, Hit
 from tests.conftest import DATA, HashEmbedder
 
 # The hash embedder's cosines are lower than e5's: its own threshold.
-HASH_PARAMETERS = AnswerParameters(abstain_below={"default": {"fa": 0.2, "en": 0.2}})
+HASH_PARAMETERS = AnswerParameters(abstain_below={"hash": {"fa": 0.2, "en": 0.2}})
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +88,13 @@ def test_questions_outside_the_articles_abstain(hash_index, question, message):
     result = answer(hash_index, question)
     assert result.abstained and message in result.answer
     assert result.citations and all(not c.evidence for c in result.citations)
+
+
+def test_thresholds_by_embedder_and_language():
+    parameters = AnswerParameters(abstain_below={"e5-small": {"fa": 0.8, "en": 0.7}, "other": {"fa": 0.5}})
+    assert parameters.threshold("other", "fa") == 0.5
+    assert parameters.threshold("other", "ar") == 0.5          # a language not calibrated: the Persian value
+    assert parameters.threshold("never-calibrated", "en") == 0.7  # an embedder not calibrated: e5-small's
+    from qa.parameters import read_thresholds
+
+    assert set(read_thresholds()["e5-small"]) == {"fa", "en", "ar"}
