@@ -408,8 +408,28 @@ def check_compatible(embedder: Embedder, index_embedder_id: str, texts: Sequence
     return None
 
 
+def _sentence_transformers_embedder(model: str, model_cache: Path, backend: str) -> Embedder:
+    if backend not in (AUTO_BACKEND, REFERENCE_BACKEND):
+        raise EmbedderError(f"Backend {backend!r} runs only the bundled {BUNDLED_NAME}; "
+                            f"sentence-transformers models run in fp32 (--backend auto)")
+    return SentenceTransformerEmbedder(model)
+
+
+def _bundled_embedder(model: str, model_cache: Path, backend: str) -> Embedder:
+    return create_bundled_embedder(model_cache, backend)
+
+
+# Embedder families by name: ``e5-small`` alone, ``sentence-transformers:<model>``
+# with its model after the colon. Each factory takes (model, model_cache,
+# backend); tests/test_backends.py runs one contract over every entry.
+EMBEDDERS: dict[str, Callable[[str, Path, str], Embedder]] = {
+    BUNDLED_NAME: _bundled_embedder,
+    ST_PREFIX.rstrip(":"): _sentence_transformers_embedder,
+}
+
+
 def create_embedder(name: str, model_cache: Path, backend: str = AUTO_BACKEND) -> Embedder:
-    """Create the embedder a user named.
+    """Create the embedder a user named, through :data:`EMBEDDERS`.
 
     Args:
         name: ``e5-small`` or ``sentence-transformers:<model id or path>``.
@@ -422,11 +442,7 @@ def create_embedder(name: str, model_cache: Path, backend: str = AUTO_BACKEND) -
     Raises:
         EmbedderError: For an unknown name or a model that cannot be loaded.
     """
-    if name == BUNDLED_NAME:
-        return create_bundled_embedder(model_cache, backend)
-    if name.startswith(ST_PREFIX) and len(name) > len(ST_PREFIX):
-        if backend not in (AUTO_BACKEND, REFERENCE_BACKEND):
-            raise EmbedderError(f"Backend {backend!r} runs only the bundled {BUNDLED_NAME}; "
-                                f"sentence-transformers models run in fp32 (--backend auto)")
-        return SentenceTransformerEmbedder(name[len(ST_PREFIX):])
+    family, _, model = name.partition(":")
+    if family in EMBEDDERS and (family == BUNDLED_NAME) == (model == ""):
+        return EMBEDDERS[family](model, model_cache, backend)
     raise EmbedderError(f"Unknown embedder {name!r}: use {BUNDLED_NAME!r} or 'sentence-transformers:<model id or path>'")

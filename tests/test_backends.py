@@ -115,3 +115,32 @@ def test_missing_index_is_reported_before_the_model_loads(tmp_path):
     heavy = HEAVY + ("onnxruntime",)
     result = _run_python(PROBE.format(argv=["ask", "پرسش", "--index", str(tmp_path / "none")], heavy=heavy), {})
     assert result == {"status": 1, "imported": []}
+
+
+# One model per registered embedder family, as a user names it.
+def _embedder_names(tiny_model_dir) -> dict[str, str]:
+    return {"e5-small": "e5-small", "sentence-transformers": f"sentence-transformers:{tiny_model_dir}"}
+
+
+@pytest.mark.parametrize("family", ["e5-small", "sentence-transformers"])
+def test_every_registered_embedder_keeps_the_contract(family, tiny_model_dir):
+    from qa.config import Settings
+    from qa.embedding import EMBEDDERS, Embedder, create_embedder, model_identity
+
+    names = _embedder_names(tiny_model_dir)
+    assert set(EMBEDDERS) == set(names)  # a new family needs its line here
+    embedder = create_embedder(names[family], Settings.from_env().model_cache)
+    assert isinstance(embedder, Embedder)
+    texts = ["سفر پزشکیان به مسکو", "اجلاس بریکس در کازان", "", LONG_TEXT]
+    vectors = embedder.embed_documents(texts)
+    assert vectors.shape == (4, embedder.dimension) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    # Single calls wrap batch calls; queries and passages get their own prefixes.
+    assert np.allclose(embedder.embed_query(texts[0]), embedder.embed_queries(texts[:1])[0], atol=1e-5)
+    assert embedder.model_input("x", "query") == embedder.query_prefix + "x"
+    assert embedder.model_input("x", "document") == embedder.document_prefix + "x"
+    assert family != "e5-small" or embedder.query_prefix != embedder.document_prefix  # e5 was trained with both
+    counts = embedder.count_tokens(texts)
+    assert len(counts) == 4 and counts[3] > counts[0] > 0
+    backend, model, dimension = embedder.id.split(":", 2)[0], model_identity(embedder.id), embedder.id.rsplit(":", 1)[1]
+    assert backend and model and int(dimension) == embedder.dimension
