@@ -23,7 +23,7 @@ from .store import (
     BuildLock, IndexContents, IndexUnavailable, LoadedIndex, VectorStoreChoice, active_build, load_index,
     read_manifest, remove_stale_builds, sentence_refs, write_index,
 )
-from .text import search_tokens
+from .lexical import index_tokens
 from .types import Article, BuildSummary, Chunk
 
 
@@ -188,7 +188,7 @@ def build_index(data_dir: Path, index_dir: Path, embedder: Embedder,
         sentence_vectors, _ = _embed_reusing(sentence_texts, old_vectors, embedder, "embedding sentences", progress)
         if progress:
             progress("writing index", 0, 1)
-        tokens = tuple(tuple(search_tokens(chunk.text)) for chunk in chunks)
+        tokens = index_tokens([chunk.text for chunk in chunks])
         write_index(index_dir, IndexContents(
             articles=corpus.articles, chunks=tuple(chunks), chunk_vectors=chunk_vectors, chunk_tokens=tokens,
             sentences=sentences, sentence_vectors=sentence_vectors, embedder=embedder.name,

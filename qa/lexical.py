@@ -9,6 +9,7 @@ build's chunk table.
 from __future__ import annotations
 
 import logging
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
@@ -25,6 +26,18 @@ def _bm25s():
     # bm25s sets its own logger to DEBUG on import; its messages are noise here.
     logging.getLogger("bm25s").setLevel(logging.WARNING)
     return bm25s
+
+
+def index_tokens(texts: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """Return the search tokens of each text, for :meth:`LexicalIndex.build`.
+
+    Tokens are interned: a corpus repeats the same few hundred thousand words
+    millions of times, and one string object per occurrence was most of a
+    large build's memory.
+    """
+    from .text import search_tokens
+
+    return tuple(tuple(sys.intern(token) for token in search_tokens(text)) for text in texts)
 
 
 class LexicalIndex:
