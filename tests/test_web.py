@@ -120,6 +120,24 @@ def test_browser_question_shows_cited_highlighted_rtl_answer(running_app):
         # File names and dates keep their own (left-to-right) order inside the Persian line.
         assert page.evaluate("getComputedStyle(document.querySelector('#sources .meta bdi[dir=ltr]')).direction") == "ltr"
         page.screenshot(path=str(ARTIFACTS / "chat.png"), full_page=True)
+
+        # A follow-up is answered as its standalone rewrite, shown above the sources.
+        page.fill("#question textarea", "این اجلاس در کدام شهر برگزار می‌شود؟")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#sources .rewritten", timeout=60_000)
+        rewritten = page.locator("#sources .rewritten").inner_text()
+        assert "پرسش با توجه به گفتگو" in rewritten and "اجلاس" in rewritten and "این اجلاس" not in rewritten
+        page.wait_for_function("document.querySelectorAll('#chat .message.bot, #chat [data-testid=bot]').length >= 2")
+        assert "کازان" in page.locator("#chat .message.bot, #chat [data-testid='bot']").last.inner_text()
+        page.screenshot(path=str(ARTIFACTS / "chat-follow-up.png"), full_page=True)
+
+        # A question in English: answered from the Persian articles, with a note in English.
+        page.fill("#question textarea", "When did Pezeshkian arrive in Moscow?")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#chat p.note", timeout=60_000)
+        assert "Persian articles" in page.locator("#chat p.note").last.inner_text()
+        assert page.evaluate("getComputedStyle([...document.querySelectorAll('#chat p.note')].pop()).direction") == "ltr"
+        page.screenshot(path=str(ARTIFACTS / "chat-english.png"), full_page=True)
         browser.close()
 
 
