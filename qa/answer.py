@@ -154,6 +154,8 @@ def score_sentences(question: str, query_vector: np.ndarray, hits: Sequence[Hit]
         similarities = index.sentence_vectors_for(hit.chunk.doc_id, spans) @ query_vector
         for span, similarity in zip(spans, similarities):
             text = article.text[span.start:span.end]
+            if len(text.split()) < DEFAULT_ANSWER.min_sentence_words:
+                continue
             words = set(content_words(text))
             overlap = sum(weights[w] for w in question_words & words) / total_weight if total_weight else 0.0
             key = search_key(text)

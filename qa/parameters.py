@@ -59,6 +59,8 @@ class AnswerParameters:
             for (a date for «کی», a number for «چند»).
         follow_margin: A further sentence is kept only within this margin of
             the best one.
+        min_sentence_words: Shorter lines («برچسبها», «انتهای پیام») are page
+            furniture, never an answer sentence.
         abstain_below: Best-sentence score under which the sources are taken
             not to hold the answer, by embedder and by question language.
             Read from ``qa/abstention_thresholds.json``, which
@@ -70,6 +72,7 @@ class AnswerParameters:
     overlap_weight: float = 0.05
     cue_weight: float = 0.02
     follow_margin: float = 0.05
+    min_sentence_words: int = 3
     abstain_below: dict[str, dict[str, float]] = field(default_factory=lambda: read_thresholds())
 
     def threshold(self, embedder: str, language: str) -> float:
