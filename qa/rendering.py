@@ -230,8 +230,9 @@ def status_html(manifest_fields: Mapping[str, object] | None, problem: str | Non
     """Return the index status panel.
 
     Args:
-        manifest_fields: ``articles``, ``chunks``, ``embedder``, ``built_at`` of
-            the index in use; None when there is none.
+        manifest_fields: ``articles``, ``chunks``, ``embedder``, ``built_at``
+            (and ``vectors``: the vector store and index kind) of the index in
+            use; None when there is none.
         problem: Why there is no usable index, or why a newer one is not used.
         data_dir: The data directory.
         building: A build is running now.
@@ -243,6 +244,8 @@ def status_html(manifest_fields: Mapping[str, object] | None, problem: str | Non
         rows.append(f"<li>مقاله‌ها: <b>{persian_number(int(manifest_fields['articles']))}</b></li>")
         rows.append(f"<li>بخش‌ها: <b>{persian_number(int(manifest_fields['chunks']))}</b></li>")
         rows.append(f"<li>مدل: {ltr(str(manifest_fields['embedder']))}</li>")
+        if manifest_fields.get("vectors"):
+            rows.append(f"<li>ذخیره بردارها: {ltr(str(manifest_fields['vectors']))}</li>")
         rows.append(f"<li>زمان ساخت: {ltr(str(manifest_fields['built_at']))}</li>")
     rows.append(f"<li>پوشه داده‌ها: {ltr(data_dir)}</li>")
     if building:

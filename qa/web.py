@@ -285,8 +285,10 @@ def build_app(assistant: Assistant):
             # The model and the backend that embedded the articles (the
             # questions may run on another compatible backend).
             backend = backend_of(manifest.embedder_id)
+            stores = manifest.vector_store
             fields = {"articles": manifest.articles, "chunks": manifest.chunks,
-                      "embedder": f"{manifest.embedder} ({backend})", "built_at": manifest.built_at}
+                      "embedder": f"{manifest.embedder} ({backend})", "built_at": manifest.built_at,
+                      "vectors": f"{stores['store']} ({str(stores['chunks'].get('kind', '')).lower()})"}
             articles = assistant.articles()
             counts = assistant.chunk_counts()
             problem = assistant.reload_problem

@@ -51,9 +51,10 @@ def test_progress_and_status_are_persian():
     assert visible_latin_words(line) == []
     assert "۱٬۲۰۰ از ۳۶٬۰۰۰ توکن" in line and "۲٬۴۰۰ توکن در ثانیه" in line and "حدود ۱۴ ثانیه مانده" in line
     assert "در ثانیه" not in progress_html("embedding passages", 0, 36000, Pace())
-    status = status_html({"articles": 11, "chunks": 40, "embedder": "e5-small", "built_at": "2026-11-23T15:00"},
-                         None, "data", building=True)
+    status = status_html({"articles": 11, "chunks": 40, "embedder": "e5-small", "built_at": "2026-11-23T15:00",
+                          "vectors": "milvus (hnsw)"}, None, "data", building=True)
     assert visible_latin_words(status) == [] and "۱۱" in status and "در حال ساخته" in status
+    assert "ذخیره بردارها" in status and "<bdi dir='ltr'>milvus (hnsw)</bdi>" in status
     assert visible_latin_words(status_html(None, "No index in index.", "data", False)) == []
 
 
