@@ -32,12 +32,14 @@ def near_duplicates(first: frozenset[str], second: frozenset[str]) -> bool:
     return bool(union) and len(first & second) / union >= DEFAULT_RETRIEVAL.near_duplicate_jaccard
 
 
-def fuse(rankings: Sequence[Sequence[Hit]], rrf_k: int = DEFAULT_RETRIEVAL.rrf_k) -> list[Hit]:
+def fuse(rankings: Sequence[Sequence[Hit]], rrf_k: int = DEFAULT_RETRIEVAL.rrf_k,
+         weights: Sequence[float] | None = None) -> list[Hit]:
     """Reciprocal rank fusion of several rankings of the same chunks.
 
     Args:
         rankings: Ranked hit lists (dense, lexical).
         rrf_k: Fusion constant.
+        weights: Weight of each ranking's reciprocal ranks (all 1 when None).
 
     Returns:
         Hits ordered by fused score, carrying every retriever's own score.
@@ -46,11 +48,11 @@ def fuse(rankings: Sequence[Sequence[Hit]], rrf_k: int = DEFAULT_RETRIEVAL.rrf_k
     dense: dict[str, float] = {}
     lexical: dict[str, float] = {}
     chunks = {}
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings)):
         for rank, hit in enumerate(ranking, start=1):
             key = hit.chunk.chunk_id
             chunks[key] = hit.chunk
-            fused[key] = fused.get(key, 0.0) + 1.0 / (rrf_k + rank)
+            fused[key] = fused.get(key, 0.0) + weight / (rrf_k + rank)
             if hit.dense_score is not None:
                 dense[key] = hit.dense_score
             if hit.lexical_score is not None:
@@ -123,7 +125,8 @@ class Retriever:
                 # dense 0.75): fused in, its noise only pushes meaning down.
                 ranked = fuse([dense[number], sentence[number]])
             else:
-                ranked = fuse([dense[number], sentence[number], lexical[number]])
+                ranked = fuse([dense[number], sentence[number], lexical[number]],
+                              weights=DEFAULT_RETRIEVAL.fusion_weights)
             hits = self._without_near_duplicates(ranked, k)
             cosines = self.index.chunk_vectors_for([hit.chunk for hit in hits]) @ vector if hits else []
             results.append([Hit(hit.chunk, hit.score, float(cos), hit.lexical_score)
