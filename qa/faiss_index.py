@@ -51,6 +51,7 @@ class FaissVectorIndex:
         self.dimension = int(index.d)
         self.parameters = parameters
         self._deleted = set(int(i) for i in deleted)
+        self._search_parameters_cache = None
 
     @classmethod
     def create(cls, directory: Path, name: str, dimension: int, expected_count: int,
@@ -100,16 +101,24 @@ class FaissVectorIndex:
     def delete(self, ids: Sequence[int]) -> None:
         """Tombstone ids (searches skip them; ``vectors`` still reads them)."""
         self._deleted.update(int(i) for i in ids)
+        self._search_parameters_cache = None
 
     def _search_parameters(self):
-        faiss = _faiss()
-        selector = None
-        if self._deleted:
-            self._excluded = faiss.IDSelectorBatch(np.fromiter(self._deleted, dtype=np.int64))
-            selector = faiss.IDSelectorNot(self._excluded)
-        if self.kind == "hnsw":
-            return faiss.SearchParametersHNSW(efSearch=self.parameters.hnsw_ef_search, sel=selector)
-        return faiss.SearchParameters(sel=selector) if selector is not None else None
+        """Search parameters (beam, tombstone filter), made once per set of deletions."""
+        if self._search_parameters_cache is None:
+            faiss = _faiss()
+            selectors: tuple = ()
+            if self._deleted:
+                excluded = faiss.IDSelectorBatch(np.fromiter(self._deleted, dtype=np.int64))
+                # FAISS's parameter objects do not own their selectors: kept alive here.
+                selectors = (excluded, faiss.IDSelectorNot(excluded))
+            selector = selectors[-1] if selectors else None
+            if self.kind == "hnsw":
+                made = faiss.SearchParametersHNSW(efSearch=self.parameters.hnsw_ef_search, sel=selector)
+            else:
+                made = faiss.SearchParameters(sel=selector) if selector is not None else None
+            self._search_parameters_cache = (made, selectors)
+        return self._search_parameters_cache[0]
 
     def search_batch(self, queries: np.ndarray, k: int) -> list[VectorMatches]:
         """Return the ``k`` nearest vectors of each query row (cosine, best first)."""

@@ -31,8 +31,9 @@ def _same_vector_store(previous: LoadedIndex, choice: VectorStoreChoice) -> bool
     """Tell whether the previous index already sits in the store and index kind asked for."""
     stores = previous.manifest.vector_store
     kind = str(stores["chunks"].get("kind", "")).lower()
+    # A Lite file or FAISS records no URI: None matches None, a server only its own URI.
     return (stores["store"] == choice.store and choice.kind in ("auto", kind)
-            and (choice.uri is None or stores["chunks"].get("uri") == choice.uri))
+            and stores["chunks"].get("uri") == choice.uri)
 
 
 class BuildError(RuntimeError):

@@ -136,8 +136,9 @@ def _write_chunks(target: Path, chunks: Sequence[Chunk], article_row: dict[str, 
 
 
 def _sorted_sentences(contents: IndexContents, article_row: dict[str, int]):
-    """Return the sentence table sorted by (article row, start), its vectors in
-    the same order, and the first chunk row holding each sentence."""
+    """Return the sentence table sorted by (article row, start): article rows,
+    starts, ends, sort keys, the first chunk row holding each sentence, and
+    the order that sorts ``contents.sentences`` (and their vectors)."""
     refs = contents.sentences
     rows = np.array([article_row[ref.doc_id] for ref in refs], dtype=np.int32)
     starts = np.array([ref.start for ref in refs], dtype=np.int64)
@@ -171,7 +172,6 @@ def write_index(index_dir: Path, contents: IndexContents, choice: VectorStoreCho
     try:
         manifest = _write_build(target, contents, choice)
     except BaseException:
-        _drop_vector_store(target)
         remove_build_directory(target)
         raise
     commit_build(index_dir, target, manifest)
@@ -190,21 +190,32 @@ def _write_build(target: Path, contents: IndexContents, choice: VectorStoreChoic
         _save(folder / f"{name}.npy", array)
     dimension = int(contents.chunk_vectors.shape[1])
     (target / VECTORS_DIR).mkdir()
-    descriptions = {}
-    for name, vectors, order in (("chunks", contents.chunk_vectors, None),
-                                 ("sentences", contents.sentence_vectors, sentence_order)):
-        index = create_vector_index(choice.store, target / VECTORS_DIR, name, dimension, len(vectors),
-                                    choice.parameters, choice.uri, choice.kind)
-        try:
-            # In batches, and in table order without a reordered copy of
-            # every vector (600,000 sentences are 0.9 GB).
-            for start in range(0, len(vectors), _ADD_BATCH):
-                index.add(vectors[start:start + _ADD_BATCH] if order is None
-                          else vectors[order[start:start + _ADD_BATCH]])
-            descriptions[name] = index.save()
-        finally:
-            index.close()
-    LexicalIndex.build(contents.chunk_tokens).save(target / "lexical")
+    descriptions: dict[str, dict] = {}
+    created: list[dict] = []
+    try:
+        for name, vectors, order in (("chunks", contents.chunk_vectors, None),
+                                     ("sentences", contents.sentence_vectors, sentence_order)):
+            index = create_vector_index(choice.store, target / VECTORS_DIR, name, dimension, len(vectors),
+                                        choice.parameters, choice.uri, choice.kind)
+            created.append(index.describe())
+            try:
+                # In batches, and in table order without a reordered copy of
+                # every vector (600,000 sentences are 0.9 GB).
+                for start in range(0, len(vectors), _ADD_BATCH):
+                    index.add(vectors[start:start + _ADD_BATCH] if order is None
+                              else vectors[order[start:start + _ADD_BATCH]])
+                descriptions[name] = index.save()
+            finally:
+                index.close()
+        LexicalIndex.build(contents.chunk_tokens).save(target / "lexical")
+        records = file_records(target, skip=_UNCHECKED)
+    except BaseException:
+        # The build's directory goes with the caller's clean-up; what it put
+        # on a Milvus server (no manifest records it yet) is dropped here.
+        store = vector_store(choice.store)
+        for description in created:
+            store.drop(target / VECTORS_DIR, description)
+        raise
     return Manifest(
         format_version=FORMAT_VERSION,
         embedder=contents.embedder,
@@ -219,7 +230,7 @@ def _write_build(target: Path, contents: IndexContents, choice: VectorStoreChoic
         build_seconds=round(contents.build_seconds, 3),
         data_dir=contents.data_dir,
         vector_store={"store": choice.store, **descriptions},
-        files=file_records(target, skip=_UNCHECKED),
+        files=records,
     )
 
 
@@ -258,6 +269,11 @@ class ArticleTable(Mapping):
     def _parse(self, row: int) -> Article:
         line = self._data[int(self._offsets[row]):int(self._offsets[row + 1])]
         return Article(**json.loads(line))
+
+    @property
+    def ids(self) -> list[str]:
+        """The ``doc_id`` of every row, in row order."""
+        return self._ids
 
     def row_of(self, doc_id: str) -> int:
         """Return the table row of an article (KeyError when absent)."""
@@ -316,7 +332,7 @@ class ChunkTable(Sequence):
 
     def doc_ids(self) -> list[str]:
         """Return the ``doc_id`` of every chunk, in row order (cheap: no text is cut)."""
-        names = list(self._articles)
+        names = self._articles.ids
         return [names[int(row)] for row in self._article]
 
 
@@ -419,7 +435,7 @@ class LoadedIndex:
         rows = np.load(folder / "article.npy", allow_pickle=False)
         starts = np.load(folder / "start.npy", allow_pickle=False)
         ends = np.load(folder / "end.npy", allow_pickle=False)
-        names = list(self.articles)
+        names = self.articles.ids
         sentences = [SentenceRef(names[int(r)], int(s), int(e)) for r, s, e in zip(rows, starts, ends)]
         return chunk_vectors, sentences, self._sentence_index.vectors(range(len(sentences)))
 

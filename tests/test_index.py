@@ -339,3 +339,49 @@ def test_open_checks_size_and_time_verify_hashes(seed_data, tmp_path, tiny_embed
     ids.write_bytes(bytes(data[:-8]))
     with pytest.raises(IndexUnavailable, match="ids.npy is missing or damaged"):
         load_index(index_dir)
+
+
+def test_failed_build_drops_what_it_put_in_the_vector_store(seed_data, tmp_path, tiny_embedder, monkeypatch):
+    """A build that fails after its vectors were stored (here: BM25) drops them
+    from the store (a Milvus server's collections), keeps the old index."""
+    from qa import lexical, vector_index
+    from qa.vector_index import VectorStore
+
+    index_dir = tmp_path / "index"
+    build_index(seed_data, index_dir, tiny_embedder)
+    before = active_build(index_dir)
+    dropped = []
+    faiss_store = vector_index.vector_store("faiss")
+    monkeypatch.setitem(vector_index.VECTOR_STORES, "recording", lambda: VectorStore(
+        "recording", faiss_store.create, faiss_store.open,
+        lambda directory, description: dropped.append(description["file"]), "FAISS, drops recorded"))
+
+    def broken(token_lists):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(lexical.LexicalIndex, "build", classmethod(lambda cls, token_lists: broken(token_lists)))
+    with pytest.raises(RuntimeError, match="disk full"):
+        build_index(seed_data, index_dir, tiny_embedder, full=True, vector_store=VectorStoreChoice("recording"))
+    assert dropped == ["chunks.faiss", "sentences.faiss"]
+    assert active_build(index_dir) == before and list(index_dir.glob("build-*")) == [before]
+    load_index(index_dir)
+
+
+@pytest.mark.parametrize("recorded, choice, same", [
+    ({"store": "faiss", "chunks": {"kind": "flat"}}, VectorStoreChoice(), True),
+    ({"store": "faiss", "chunks": {"kind": "flat"}}, VectorStoreChoice(kind="hnsw"), False),
+    ({"store": "milvus", "chunks": {"kind": "HNSW", "file": "milvus.db"}}, VectorStoreChoice("milvus"), True),
+    ({"store": "milvus", "chunks": {"kind": "FLAT", "file": "milvus.db"}},
+     VectorStoreChoice("milvus", "http://db:19530"), False),
+    # From a server back to a Lite file: the vectors must move.
+    ({"store": "milvus", "chunks": {"kind": "FLAT", "uri": "http://db:19530"}}, VectorStoreChoice("milvus"), False),
+    ({"store": "milvus", "chunks": {"kind": "FLAT", "uri": "http://db:19530"}},
+     VectorStoreChoice("milvus", "http://db:19530"), True),
+])
+def test_same_vector_store(recorded, choice, same):
+    from types import SimpleNamespace
+
+    from qa.indexing import _same_vector_store
+
+    previous = SimpleNamespace(manifest=SimpleNamespace(vector_store=recorded))
+    assert _same_vector_store(previous, choice) is same
