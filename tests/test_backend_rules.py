@@ -4,6 +4,7 @@ with a deterministic fake embedder (no model needed)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -54,6 +55,38 @@ def test_choice_is_read_back_on_the_same_cpu_only(tmp_path):
     assert read_choice(prepared) is None
     (tmp_path / "backend-choice.json").write_text("{not json")
     assert read_choice(prepared) is None
+
+
+def test_backends_are_timed_in_interleaved_rounds(monkeypatch):
+    """A burst of load must fall on every backend's rounds alike: each round
+    times every backend once, instead of one backend's rounds after another's."""
+    import qa.backend_choice
+    from qa.embedding import Backend
+
+    calls: list[str] = []
+
+    def recording(name: str):
+        embedder = HashEmbedder(backend=name)
+        embed_batch = embedder.embed_batch
+
+        def recorded(texts):
+            calls.append(name)
+            return embed_batch(texts)
+
+        embedder.embed_batch = recorded
+        return embedder
+
+    names = [REFERENCE_BACKEND, "onnx-int8", "sentence-transformers-bf16"]
+    registry = {name: Backend(name, name, lambda prepared, name=name: recording(name)) for name in names}
+    registry["sentence-transformers-bf16"] = Backend("sentence-transformers-bf16", "", registry[names[2]].create,
+                                                     lambda: "no bf16 here")
+    monkeypatch.setattr(qa.backend_choice, "BACKENDS", registry)
+    measurements = qa.backend_choice.measure_backends(PreparedModel(Path("unused")), texts=["a b", "c"], rounds=3)
+    assert [m.backend for m in measurements] == names
+    assert measurements[2].problem == "no bf16 here" and measurements[1].cosine_min == pytest.approx(1.0)
+    # The reference's vectors, one warm-up each, then the timed rounds.
+    assert calls[:3] == [REFERENCE_BACKEND, REFERENCE_BACKEND, "onnx-int8"]
+    assert calls[3:] == [REFERENCE_BACKEND, "onnx-int8"] * 3
 
 
 @pytest.mark.parametrize("index_id, query_id", [
