@@ -9,9 +9,12 @@ written by :func:`qa.store.write_index`, atomically.
 from __future__ import annotations
 
 import hashlib
+import shutil
+import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
+from typing import Callable, Mapping
 
 import numpy as np
 
@@ -40,8 +43,15 @@ class BuildError(RuntimeError):
     """The build cannot proceed (nothing to index); the old index is kept."""
 
 
-def _text_key(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+# Texts embedded per call: bounds the fresh vectors held in memory at once.
+_EMBED_BATCH = 2048
+# Scratch directories of a build's vectors, beside the builds, under the lock.
+_SCRATCH_PREFIX = ".vectors-"
+
+
+def _text_key(text: str) -> bytes:
+    # The digest, not its hex form: a million keys are half the memory.
+    return hashlib.sha256(text.encode()).digest()
 
 
 def sentence_embedding_input(article: Article, start: int, end: int) -> str:
@@ -73,31 +83,98 @@ def _reusable_index(index_dir: Path, embedder: Embedder, full: bool, notes: list
         return None
 
 
-def _embed_reusing(texts: list[str], previous: dict[str, np.ndarray], embedder: Embedder,
-                   stage: str, progress: Progress | None) -> tuple[np.ndarray, int]:
-    """Return vectors for ``texts``, embedding only those not in ``previous``."""
-    keys = [_text_key(text) for text in texts]
-    missing = list(dict.fromkeys(key for key in keys if key not in previous))
-    text_of = dict(zip(keys, texts))
-    missing_texts = [text_of[key] for key in missing]
+def _embed_reusing(texts: list[str], previous: Mapping[bytes, int], previous_vectors: Callable[[list[int]], np.ndarray],
+                   embedder: Embedder, stage: str, progress: Progress | None, target: Path) -> tuple[np.ndarray, int]:
+    """Return vectors for ``texts``, embedding only those not in ``previous``.
+
+    The vectors are written, batch by batch, into a float32 ``.npy`` file and
+    returned memory-mapped: a build holds one batch of fresh vectors in
+    memory, not every vector of the corpus two or three times over (1M
+    sentences are 1.5 GB each time).
+
+    Args:
+        texts: Texts to embed, in table order.
+        previous: Text key -> row of a vector the previous build stored.
+        previous_vectors: Reads stored vectors by row.
+        embedder: Embeds the rest.
+        stage: Progress stage name.
+        progress: Called with ``(stage, tokens done, tokens total)``.
+        target: The ``.npy`` file to write.
+
+    Returns:
+        The vectors (``[len(texts), dimension]``, memory-mapped) and how many
+        distinct texts were embedded.
+    """
+    if not texts:
+        return np.zeros((0, embedder.dimension), np.float32), 0
+    rows_of: dict[bytes, list[int]] = {}
+    for row, text in enumerate(texts):
+        rows_of.setdefault(_text_key(text), []).append(row)
+    vectors = np.lib.format.open_memmap(target, mode="w+", dtype=np.float32, shape=(len(texts), embedder.dimension))
+    reused = [key for key in rows_of if key in previous]
+    for start in range(0, len(reused), _EMBED_BATCH):
+        batch = reused[start:start + _EMBED_BATCH]
+        for key, vector in zip(batch, previous_vectors([previous[key] for key in batch])):
+            vectors[rows_of[key]] = vector
+    missing = [key for key in rows_of if key not in previous]
     # Progress counts tokens, not texts: embedding time grows with tokens, so
     # tokens/s and the time left stay steady while passage lengths vary.
-    tokens = embedder.count_tokens(missing_texts) if progress else []
+    tokens = embedder.count_tokens([texts[rows_of[key][0]] for key in missing]) if progress else []
     total = sum(tokens)
     done = 0
-
-    def advance(positions: list[int]) -> None:
-        nonlocal done
-        done += sum(tokens[position] for position in positions)
-        progress(stage, done, total)
-
     if progress:
         progress(stage, 0, total)
-    fresh = embedder.embed_documents(missing_texts, progress=advance if progress else None)
-    vectors = dict(previous)
-    vectors.update(zip(missing, fresh))
-    matrix = np.stack([vectors[key] for key in keys]) if keys else np.zeros((0, embedder.dimension), np.float32)
-    return matrix.astype(np.float32), len(missing)
+    for start in range(0, len(missing), _EMBED_BATCH):
+        batch = missing[start:start + _EMBED_BATCH]
+
+        def advance(positions: list[int], offset: int = start) -> None:
+            nonlocal done
+            done += sum(tokens[offset + position] for position in positions)
+            progress(stage, done, total)
+
+        fresh = embedder.embed_documents([texts[rows_of[key][0]] for key in batch],
+                                         progress=advance if progress else None)
+        for key, vector in zip(batch, fresh):
+            vectors[rows_of[key]] = vector
+    vectors.flush()
+    return vectors, len(missing)
+
+
+def _embed_chunks_and_sentences(chunks: list[Chunk], articles_in_order: tuple[Article, ...] | list[Article],
+                                previous: LoadedIndex | None, embedder: Embedder, progress: Progress | None,
+                                scratch: Path) -> tuple[np.ndarray, np.ndarray, tuple, int]:
+    """Embed (or reuse) the vectors of every chunk and sentence, into ``scratch``.
+
+    Returns:
+        Chunk vectors, sentence vectors (both memory-mapped), the sentences,
+        and how many distinct passages were embedded.
+    """
+    reusable: dict[bytes, int] = {}
+    reusable_sentences: dict[bytes, int] = {}
+    if previous is not None:
+        for row, chunk in enumerate(previous.chunks):
+            reusable[_text_key(chunk.text)] = row
+        for row, ref in enumerate(previous.sentence_refs()):
+            text = sentence_embedding_input(previous.articles[ref.doc_id], ref.start, ref.end)
+            reusable_sentences[_text_key(text)] = row
+    try:
+        articles = {article.doc_id: article for article in articles_in_order}
+        chunk_vectors, embedded = _embed_reusing(
+            [chunk.text for chunk in chunks], reusable, previous.chunk_vectors_at if previous else _none,
+            embedder, "embedding passages", progress, scratch / "chunks.npy")
+        sentences = sentence_refs(chunks)
+        sentence_texts = [sentence_embedding_input(articles[s.doc_id], s.start, s.end) for s in sentences]
+        sentence_vectors, _ = _embed_reusing(
+            sentence_texts, reusable_sentences, previous.sentence_vectors_at if previous else _none,
+            embedder, "embedding sentences", progress, scratch / "sentences.npy")
+    finally:
+        if previous is not None:
+            previous.close()
+    return chunk_vectors, sentence_vectors, sentences, embedded
+
+
+def _none(rows: list[int]) -> np.ndarray:
+    raise AssertionError("no previous index to reuse vectors from")
 
 
 def build_index(data_dir: Path, index_dir: Path, embedder: Embedder,
@@ -128,6 +205,8 @@ def build_index(data_dir: Path, index_dir: Path, embedder: Embedder,
     chunking = ChunkingSettings(min(chunking.max_tokens, embedder.max_tokens), chunking.overlap_sentences)
     with BuildLock(index_dir):
         remove_stale_builds(index_dir)
+        for stale in index_dir.glob(_SCRATCH_PREFIX + "*"):
+            shutil.rmtree(stale, ignore_errors=True)  # a killed build's vectors
         if progress:
             progress("reading articles", 0, 1)
         corpus = load_corpus(data_dir, max_article_bytes)
@@ -172,30 +251,22 @@ def build_index(data_dir: Path, index_dir: Path, embedder: Embedder,
                     seen.add(chunk.chunk_id)
                     chunks.append(chunk)
 
-        old_vectors: dict[str, np.ndarray] = {}
-        if previous is not None:
-            chunk_vectors, old_sentences, sentence_vectors = previous.stored_vectors()
-            for row, chunk in enumerate(previous.chunks):
-                old_vectors[_text_key(chunk.text)] = chunk_vectors[row]
-            for ref, vector in zip(old_sentences, sentence_vectors):
-                text = sentence_embedding_input(previous.articles[ref.doc_id], ref.start, ref.end)
-                old_vectors[_text_key(text)] = vector
-            previous.close()
-        articles = {article.doc_id: article for article in corpus.articles}
-        chunk_vectors, embedded = _embed_reusing([c.text for c in chunks], old_vectors, embedder,
-                                                 "embedding passages", progress)
-        sentences = sentence_refs(chunks)
-        sentence_texts = [sentence_embedding_input(articles[s.doc_id], s.start, s.end) for s in sentences]
-        sentence_vectors, _ = _embed_reusing(sentence_texts, old_vectors, embedder, "embedding sentences", progress)
-        if progress:
-            progress("writing index", 0, 1)
-        tokens = index_tokens([chunk.text for chunk in chunks])
-        write_index(index_dir, IndexContents(
-            articles=corpus.articles, chunks=tuple(chunks), chunk_vectors=chunk_vectors, chunk_tokens=tokens,
-            sentences=sentences, sentence_vectors=sentence_vectors, embedder=embedder.name,
-            embedder_id=embedder.id, chunking=chunking_record, data_dir=str(data_dir),
-            build_seconds=time.monotonic() - started,
-        ), vector_store)
+        scratch = Path(tempfile.mkdtemp(prefix=_SCRATCH_PREFIX, dir=index_dir))
+        try:
+            chunk_vectors, sentence_vectors, sentences, embedded = _embed_chunks_and_sentences(
+                chunks, corpus.articles, previous, embedder, progress, scratch)
+            if progress:
+                progress("writing index", 0, 1)
+            tokens = index_tokens([chunk.text for chunk in chunks])
+            write_index(index_dir, IndexContents(
+                articles=corpus.articles, chunks=tuple(chunks), chunk_vectors=chunk_vectors, chunk_tokens=tokens,
+                sentences=sentences, sentence_vectors=sentence_vectors, embedder=embedder.name,
+                embedder_id=embedder.id, chunking=chunking_record, data_dir=str(data_dir),
+                build_seconds=time.monotonic() - started,
+            ), vector_store)
+        finally:
+            # Open memory maps keep their pages after the unlink (POSIX).
+            shutil.rmtree(scratch, ignore_errors=True)
         if progress:
             progress("writing index", 1, 1)
         return BuildSummary(

@@ -423,21 +423,22 @@ class LoadedIndex:
         rows = sorted({0, len(self.chunks) - 1})[:count] if len(self.chunks) else []
         return [self.chunks[row].text for row in rows], self._chunk_index.vectors(rows)
 
-    def stored_vectors(self) -> tuple[np.ndarray, list[SentenceRef], np.ndarray]:
-        """Return every stored vector (what an incremental build reuses).
-
-        Returns:
-            Chunk vectors in chunk-row order, the sentences, and their vectors
-            in the same order.
-        """
-        chunk_vectors = self._chunk_index.vectors(range(len(self.chunks)))
+    def sentence_refs(self) -> list[SentenceRef]:
+        """Every stored sentence, in table order (the order of the sentence vectors)."""
         folder = self.path / "sentences"
         rows = np.load(folder / "article.npy", allow_pickle=False)
         starts = np.load(folder / "start.npy", allow_pickle=False)
         ends = np.load(folder / "end.npy", allow_pickle=False)
         names = self.articles.ids
-        sentences = [SentenceRef(names[int(r)], int(s), int(e)) for r, s, e in zip(rows, starts, ends)]
-        return chunk_vectors, sentences, self._sentence_index.vectors(range(len(sentences)))
+        return [SentenceRef(names[int(r)], int(s), int(e)) for r, s, e in zip(rows, starts, ends)]
+
+    def chunk_vectors_at(self, rows: Sequence[int]) -> np.ndarray:
+        """Stored vectors of chunk-table rows (what an incremental build reuses)."""
+        return self._chunk_index.vectors(rows)
+
+    def sentence_vectors_at(self, rows: Sequence[int]) -> np.ndarray:
+        """Stored vectors of sentence-table rows (see :meth:`sentence_refs`)."""
+        return self._sentence_index.vectors(rows)
 
     def close(self) -> None:
         """Release the vector stores (a Milvus connection, FAISS memory maps)."""

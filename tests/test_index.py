@@ -286,6 +286,36 @@ def test_build_progress_counts_tokens(seed_data, tmp_path):
     assert calls[-1][0] == "writing index"
 
 
+def test_vectors_stream_to_disk_in_batches(seed_data, tmp_path, monkeypatch):
+    """Build memory must not grow with the corpus: vectors are embedded a
+    batch at a time and written into a scratch file (memory-mapped), which
+    goes with the build; a killed build's scratch goes at the next build."""
+    import qa.indexing
+    from tests.conftest import HashEmbedder
+
+    embedder = HashEmbedder()
+    sizes: list[int] = []
+    embed_documents = embedder.embed_documents
+
+    def recorded(texts, progress=None):
+        sizes.append(len(texts))
+        return embed_documents(texts, progress=progress)
+
+    embedder.embed_documents = recorded
+    monkeypatch.setattr(qa.indexing, "_EMBED_BATCH", 7)
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    (index_dir / ".vectors-killed").mkdir()  # left by a build killed mid-way
+    (index_dir / ".vectors-killed" / "sentences.npy").write_bytes(b"\0" * 1000)
+    build_index(seed_data, index_dir, embedder)
+    assert sizes and max(sizes) <= 7 and sum(sizes) > 7 * 10
+    assert not list(index_dir.glob(".vectors-*"))
+    index = load_index(index_dir)
+    chunk = index.chunks[len(index.chunks) - 1]
+    assert np.allclose(index.chunk_vectors_for([chunk])[0], embed_documents([chunk.text])[0], atol=1e-5)
+    index.close()
+
+
 def test_milvus_lite_store_answers_like_faiss(seed_data, tmp_path, tiny_embedder):
     faiss_dir, milvus_dir = tmp_path / "faiss", tmp_path / "milvus"
     build_index(seed_data, faiss_dir, tiny_embedder)
