@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Mapping, Protocol, Sequence
+from typing import Callable, Mapping, Protocol, Sequence
 
 import numpy as np
 
@@ -41,6 +41,10 @@ class AnswerSource(Protocol):
 
     def sentence_vectors_for(self, doc_id: str, spans: Sequence[Span]) -> np.ndarray:
         """Stored vectors of sentences of one article."""
+
+# Finds the short answer: (question, sentences) -> (sentence index, span in
+# it), or None. qa.short_answer.best_span (rules) and qa.reader.SpanReader.find_span.
+SpanFinder = Callable[[str, Sequence[str]], "tuple[int, Span] | None"]
 
 # Tuning values (sentence weights, margins, abstention thresholds) live in
 # qa/parameters.py: AnswerParameters.
@@ -193,7 +197,8 @@ def _citation(n: int, hit: Hit, index: AnswerSource, evidence: tuple[Span, ...])
 
 
 def compose_answer(question: str, query_vector: np.ndarray, hits: Sequence[Hit], index: AnswerSource,
-                   scoring_question: str | None = None, parameters: AnswerParameters = DEFAULT_ANSWER) -> Answer:
+                   scoring_question: str | None = None, parameters: AnswerParameters = DEFAULT_ANSWER,
+                   find_span: SpanFinder = best_span) -> Answer:
     """Compose the answer to ``question`` from ``hits``.
 
     Args:
@@ -204,6 +209,8 @@ def compose_answer(question: str, query_vector: np.ndarray, hits: Sequence[Hit],
         scoring_question: Text to score sentences against (the retrieval
             text, which includes the earlier question for a follow-up).
         parameters: Sentence count, margin and abstention thresholds.
+        find_span: Finds the short answer in the chosen sentences (the rules
+            by default; the assistant passes the trained reader).
 
     Returns:
         The answer: up to three cited sentences, or an abstention listing the
@@ -228,14 +235,16 @@ def compose_answer(question: str, query_vector: np.ndarray, hits: Sequence[Hit],
         for rank, n in sorted(numbers.items(), key=lambda item: item[1])
     )
     return Answer(question, " ".join(parts), False, citations, scoring_question or question,
-                  _short_answer(scoring_question or question, chosen, numbers), CROSS_LINGUAL_NOTE.get(language))
+                  _short_answer(scoring_question or question, chosen, numbers, find_span),
+                  CROSS_LINGUAL_NOTE.get(language))
 
 
-def _short_answer(question: str, chosen: Sequence[ScoredSentence], numbers: dict[int, int]) -> ShortAnswer | None:
+def _short_answer(question: str, chosen: Sequence[ScoredSentence], numbers: dict[int, int],
+                  find_span: SpanFinder) -> ShortAnswer | None:
     """Find the short answer in the chosen sentences; offsets into the article."""
     # For a follow-up, its standalone rewrite: «او کجا رفت؟» has no words
     # to align the answer with, «پزشکیان کجا رفت؟» does.
-    found = best_span(question, [sentence.text for sentence in chosen])
+    found = find_span(question, [sentence.text for sentence in chosen])
     if found is None:
         return None
     position, span = found

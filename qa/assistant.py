@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 from typing import Sequence
 
-from .answer import compose_answer
+from .answer import SpanFinder, compose_answer
 from .chunking import ChunkingSettings
 from .config import Settings
 from .embedding import Embedder, check_compatible, create_embedder
@@ -23,6 +23,7 @@ from .retrieval import Retriever
 from .store import (
     BuildLock, IndexUnavailable, LoadedIndex, Manifest, VectorStoreChoice, active_build, load_index, read_manifest,
 )
+from .short_answer import best_span
 from .types import Answer, Article, BuildSummary
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,11 @@ class Assistant:
         # A build made elsewhere (the CLI) that could not be loaded: not retried
         # on every question; the message is shown in the index status.
         self._unloadable: tuple[Path, str] | None = None
+        self._span_finder: SpanFinder | None = None
+        self._span_finder_guard = threading.Lock()
+        # Which method finds short answers, once chosen ("reader", or "rules"
+        # with the reason the reader could not be used).
+        self.short_answer_method: str | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -53,6 +59,52 @@ class Assistant:
         if self._embedder is None:
             self._embedder = create_embedder(self.settings.embedder, self.settings.model_cache, self.settings.backend)
         return self._embedder
+
+    @property
+    def span_finder(self) -> SpanFinder:
+        """What finds the short answer: the trained reader, or the rules.
+
+        The reader is prepared on first use (exported into the model cache
+        once, about 20 s; loaded in under a second after that). When it
+        cannot be used the rules answer and the reason is logged once and
+        kept in :attr:`short_answer_method`.
+        """
+        if self._span_finder is None:
+            with self._span_finder_guard:
+                if self._span_finder is None:
+                    self._span_finder = self._create_span_finder()
+        return self._span_finder
+
+    def prepare_short_answers(self) -> str:
+        """Load what finds short answers now (not on the first question).
+
+        Returns:
+            :attr:`short_answer_method`: ``reader``, or ``rules`` with the reason.
+        """
+        self.span_finder  # noqa: B018 - the property loads it
+        assert self.short_answer_method is not None
+        return self.short_answer_method
+
+    def _create_span_finder(self) -> SpanFinder:
+        if self.settings.short_answer == "rules":
+            self.short_answer_method = "rules"
+            return best_span
+        from .bundled_model import BundledModelError, ensure_model
+        from .reader import READER_WEIGHTS, ReaderError, ReaderSettings, SpanReader, ensure_reader, reader_available
+
+        if not reader_available(READER_WEIGHTS):
+            log.warning("short answers come from the rules: no trained reader at %s", READER_WEIGHTS)
+            self.short_answer_method = "rules (no trained reader)"
+            return best_span
+        try:
+            prepared = ensure_model(self.settings.model_cache)
+            reader = SpanReader(prepared, ensure_reader(prepared), ReaderSettings.for_weights(READER_WEIGHTS))
+        except (ReaderError, BundledModelError, OSError, ValueError) as error:
+            log.warning("short answers come from the rules: the reader cannot be used (%s)", error)
+            self.short_answer_method = f"rules ({error})"
+            return best_span
+        self.short_answer_method = "reader"
+        return reader.find_span
 
     def has_index(self) -> bool:
         """Tell whether an index exists on disk (it may still be stale or damaged)."""
@@ -241,7 +293,8 @@ class Assistant:
                  for q, h in zip(questions, histories)]
         vectors = self.embedder.embed_queries(texts)
         hits = retriever.search_batch(texts, k, mode, query_vectors=vectors)
-        return [compose_answer(q.strip(), vector, found, index, scoring_question=text)
+        find_span = self.span_finder
+        return [compose_answer(q.strip(), vector, found, index, scoring_question=text, find_span=find_span)
                 for q, text, vector, found in zip(questions, texts, vectors, hits)]
 
     def ask(self, question: str, history: Sequence[Turn | str] = (), k: int | None = None,

@@ -2,7 +2,7 @@
 
     qa index build [--data DIR] [--index DIR] [--embedder NAME] [--backend NAME] [--full] [--dense-index KIND] [--json]
     qa index info  [--index DIR] [--json]
-    qa ask QUESTION [--index DIR] [--backend NAME] [--k N] [--mode hybrid|dense|lexical] [--json]
+    qa ask QUESTION [--index DIR] [--backend NAME] [--k N] [--mode hybrid|dense|lexical] [--short-answer reader|rules] [--json]
     qa ask --file FILE|- [--json]
     qa eval FILE [--index DIR] [--k N] [--mode ...] [--json]
     qa serve [--host H] [--port P]
@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .config import RETRIEVAL_MODES, VECTOR_STORE_NAMES, Settings
+from .config import RETRIEVAL_MODES, SHORT_ANSWER_METHODS, VECTOR_STORE_NAMES, Settings
 from .progress import terminal_progress
 
 EXIT_ERROR = 1
@@ -46,6 +46,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         embedder=getattr(args, "embedder", None), backend=getattr(args, "backend", None), k=getattr(args, "k", None),
         mode=getattr(args, "mode", None), vector_store=getattr(args, "vector_store", None),
         host=getattr(args, "host", None), port=getattr(args, "port", None),
+        short_answer=getattr(args, "short_answer", None),
     )
 
 
@@ -228,6 +229,9 @@ def _add_question_options(parser: argparse.ArgumentParser, mode_help: str) -> No
     parser.add_argument("--backend", choices=BACKEND_CHOICES, help=BACKEND_HELP)
     parser.add_argument("--k", type=int, help="passages to retrieve (default 10, env QA_K)")
     parser.add_argument("--mode", choices=RETRIEVAL_MODES, help=mode_help)
+    parser.add_argument("--short-answer", choices=SHORT_ANSWER_METHODS,
+                        help="how the short answer is found: reader (default, the trained span reader) or rules "
+                             "(env QA_SHORT_ANSWER)")
     parser.add_argument("--json", action="store_true")
 
 

@@ -16,6 +16,9 @@ RETRIEVAL_MODES = ("hybrid", "dense", "lexical")
 # The names of qa.vector_index.VECTOR_STORES (kept equal by a test; this
 # module imports nothing heavy).
 VECTOR_STORE_NAMES = ("faiss", "milvus")
+# How the short answer is found: the trained span reader (qa.reader) or the
+# rules of qa.short_answer.
+SHORT_ANSWER_METHODS = ("reader", "rules")
 
 
 def _default_model_cache(environ: Mapping[str, str]) -> Path:
@@ -75,6 +78,9 @@ class Settings:
             index directory) or ``milvus`` (``QA_VECTOR_STORE``).
         milvus_uri: Milvus server or cluster, ``http://host:19530``; unset
             means a Milvus Lite file inside each build (``QA_MILVUS_URI``).
+        short_answer: How the short answer is found: ``reader`` (the trained
+            span reader; the rules when it cannot be loaded) or ``rules``
+            (``QA_SHORT_ANSWER``).
     """
 
     data_dir: Path = Path("data")
@@ -94,6 +100,7 @@ class Settings:
     max_article_bytes: int = 5_000_000
     vector_store: str = "faiss"
     milvus_uri: str | None = None
+    short_answer: str = "reader"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -127,6 +134,7 @@ class Settings:
             ("QA_MAX_ARTICLE_MB", "max_article_bytes", _megabytes),
             ("QA_VECTOR_STORE", "vector_store", str),
             ("QA_MILVUS_URI", "milvus_uri", str),
+            ("QA_SHORT_ANSWER", "short_answer", str),
         ):
             value = env.get(key)
             if value:
@@ -141,6 +149,9 @@ class Settings:
         if settings.vector_store not in VECTOR_STORE_NAMES:
             raise ValueError(f"QA_VECTOR_STORE must be one of {', '.join(VECTOR_STORE_NAMES)}, "
                              f"not {settings.vector_store!r}")
+        if settings.short_answer not in SHORT_ANSWER_METHODS:
+            raise ValueError(f"QA_SHORT_ANSWER must be one of {', '.join(SHORT_ANSWER_METHODS)}, "
+                             f"not {settings.short_answer!r}")
         if settings.mode not in RETRIEVAL_MODES:
             raise ValueError(f"QA_MODE must be one of {', '.join(RETRIEVAL_MODES)}, not {settings.mode!r}")
         return settings

@@ -538,14 +538,16 @@ def build_app(assistant: Assistant):
 
 def prepare(assistant: Assistant) -> None:
     """Make sure a usable index is loaded, building it (with progress on the
-    console) when there is none or it was made by another embedder."""
+    console) when there is none or it was made by another embedder, and that
+    the short-answer reader is loaded (prepared once on a first start), so
+    the first question waits for neither."""
     try:
         assistant.reload()
-        return
     except IndexUnavailable as error:
         print(f"{error}\nBuilding the index of {assistant.settings.data_dir} now…", file=sys.stderr, flush=True)
-    summary = assistant.build(progress=terminal_progress(True))
-    print(summary.one_line(), file=sys.stderr, flush=True)
+        summary = assistant.build(progress=terminal_progress(True))
+        print(summary.one_line(), file=sys.stderr, flush=True)
+    assistant.prepare_short_answers()
 
 
 def serve(settings: Settings, block: bool = True):

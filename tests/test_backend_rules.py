@@ -114,7 +114,7 @@ def test_compatibility_rule():
 
 
 def test_assistant_opens_an_index_of_another_backend_and_refuses_a_drifted_model(seed_data, tmp_path):
-    settings = Settings().with_overrides(data_dir=seed_data, index_dir=tmp_path / "index")
+    settings = Settings(short_answer="rules").with_overrides(data_dir=seed_data, index_dir=tmp_path / "index")
     Assistant(settings, HashEmbedder(backend="onnx-int8")).build()
     other_backend = Assistant(settings, HashEmbedder(backend="sentence-transformers-fp32", distortion=0.01))
     assert other_backend.reload().manifest.embedder_id == "onnx-int8:hash-model:64"

@@ -1,0 +1,262 @@
+"""The span reader: a trained model that points at the short answer in the answer's sentences.
+
+The reader reads the question and the sentences an answer cites, as one
+passage, and scores every token as the start and the end of the answer
+(qa/reader_model.py; trained by bench/train_reader.py on PQuAD). The best
+span that stays inside one sentence is the short answer. It replaces the
+rules of :mod:`qa.short_answer` where it is available; the rules stay as the
+fallback (no trained weights, another bundle) and for the fast tests.
+
+The trained layers ship in the package (``qa/models/reader-e5-small.*``).
+On first use they are merged with the bundled encoder and exported to ONNX
+and int8 into the model cache, once (:func:`ensure_reader`, about 20 s, the
+only step that imports torch); answering then imports ONNX Runtime and
+``tokenizers`` only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
+
+from .files import sha256_file
+from .types import Span
+
+if TYPE_CHECKING:
+    from .bundled_model import PreparedModel
+
+log = logging.getLogger(__name__)
+
+READER_WEIGHTS = Path(__file__).resolve().parent / "models" / "reader-e5-small.safetensors"
+READER_ONNX = "reader_int8.onnx"
+_DONE = "qa-reader.json"
+
+
+class ReaderError(RuntimeError):
+    """The reader cannot be prepared or loaded."""
+
+
+@dataclass(frozen=True)
+class ReaderSettings:
+    """How the reader reads (written beside the weights by the training script).
+
+    Attributes:
+        max_length: Longest input in tokens (question, sentences, markers).
+        max_answer_tokens: Longest span in tokens.
+    """
+
+    max_length: int = 384
+    max_answer_tokens: int = 30
+
+    @classmethod
+    def for_weights(cls, weights: Path) -> "ReaderSettings":
+        """Read the settings the weights were trained with."""
+        info = json.loads(weights.with_suffix(".json").read_text(encoding="utf-8"))
+        return cls(int(info["max_length"]), int(info["max_answer_tokens"]))
+
+
+def reader_available(weights: Path = READER_WEIGHTS) -> bool:
+    """Tell whether trained reader weights ship with this installation."""
+    return weights.is_file() and weights.with_suffix(".json").is_file()
+
+
+def ensure_reader(prepared: "PreparedModel", weights: Path = READER_WEIGHTS) -> Path:
+    """Return the reader's ONNX file in the model cache, exporting it once.
+
+    The export goes into a temporary directory renamed into place when
+    complete, keyed by the weights' hash, so new weights are exported again
+    and a process killed mid-export leaves nothing half-written.
+
+    Args:
+        prepared: The prepared bundled model (encoder and tokenizer).
+        weights: The trained tensors (safetensors).
+
+    Returns:
+        Path of the int8 ONNX reader.
+
+    Raises:
+        ReaderError: When the weights are missing or the export fails.
+    """
+    if not reader_available(weights):
+        raise ReaderError(f"No trained reader at {weights}: run python bench/train_reader.py")
+    digest = sha256_file(weights)[:12]
+    entry = prepared.root / f"reader-{digest}"
+    if (entry / _DONE).is_file() and (entry / READER_ONNX).is_file():
+        return entry / READER_ONNX
+    log.warning("Preparing the short-answer reader (once, about 20 s) in %s", entry)
+    started = time.monotonic()
+    temporary = Path(tempfile.mkdtemp(prefix=entry.name + ".tmp-", dir=prepared.root))
+    try:
+        try:
+            from .bundled_model import quantize_onnx
+            from .reader_model import build_reader_module, export_reader_onnx
+
+            module = build_reader_module(prepared.sentence_transformers_dir, weights)
+            export_reader_onnx(module, temporary / "reader.onnx")
+            quantize_onnx(temporary / "reader.onnx", temporary / READER_ONNX)
+            (temporary / "reader.onnx").unlink()
+        except Exception as error:  # noqa: BLE001 - torch and ONNX raise many types
+            raise ReaderError(f"Cannot prepare the reader ({error.__class__.__name__}: {error})") from error
+        (temporary / _DONE).write_text(json.dumps({"weights": str(weights), "sha256": sha256_file(weights)}))
+        if entry.exists():
+            shutil.rmtree(entry)
+        os.replace(temporary, entry)
+        for other in prepared.root.glob("reader-*"):
+            if other != entry and ".tmp-" not in other.name:
+                shutil.rmtree(other, ignore_errors=True)
+    finally:
+        if temporary.exists():
+            shutil.rmtree(temporary, ignore_errors=True)
+    log.warning("Reader ready in %.1f s", time.monotonic() - started)
+    return entry / READER_ONNX
+
+
+class SpanReader:
+    """Finds the short answer in a few sentences with the trained reader.
+
+    Args:
+        prepared: The prepared bundled model (its tokenizer).
+        model_path: The reader's ONNX file (:func:`ensure_reader`).
+        settings: Lengths the reader was trained with.
+        threads: Intra-op threads; None lets ONNX Runtime use every physical core.
+    """
+
+    def __init__(self, prepared: "PreparedModel", model_path: Path, settings: ReaderSettings = ReaderSettings(),
+                 threads: int | None = None) -> None:
+        from tokenizers import Tokenizer
+
+        from .onnx_embedding import _onnxruntime
+
+        runtime = _onnxruntime()
+        self.settings = settings
+        try:
+            self._tokenizer = Tokenizer.from_file(str(prepared.tokenizer_file))
+            options = runtime.SessionOptions()
+            options.graph_optimization_level = runtime.GraphOptimizationLevel.ORT_ENABLE_ALL
+            options.log_severity_level = 3
+            if threads:
+                options.intra_op_num_threads = threads
+            self._session = runtime.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+        except Exception as error:  # noqa: BLE001 - ONNX Runtime raises its own types
+            raise ReaderError(f"Cannot load the reader {model_path} ({error.__class__.__name__}: {error})") from error
+        # ONNX Runtime sessions may run from many threads; the tokenizer's
+        # truncation state is set per call, so calls take turns on it.
+        self._lock = threading.Lock()
+
+    def find_span(self, question: str, sentences: Sequence[str]) -> tuple[int, Span] | None:
+        """Return (sentence index, character span in that sentence) of the short answer.
+
+        Args:
+            question: The (standalone) question.
+            sentences: The answer's sentences, best first.
+
+        Returns:
+            The best span that lies inside one sentence, trimmed of spaces and
+            edge punctuation, or None when there is no sentence or no span.
+        """
+        texts = list(sentences)
+        if not texts or not question.strip():
+            return None
+        # Sentences joined by a space, as they stand in a paragraph: the reader
+        # was trained on whole paragraphs.
+        context = ""
+        bounds = []
+        for text in texts:
+            if context:
+                context += " "
+            bounds.append((len(context), len(context) + len(text)))
+            context += text
+        with self._lock:
+            self._tokenizer.enable_truncation(self.settings.max_length, strategy="only_second")
+            try:
+                encoding = self._tokenizer.encode(question, context)
+            except Exception:  # noqa: BLE001 - a question longer than the whole input: no room for a span
+                return None
+            finally:
+                self._tokenizer.no_truncation()
+        ids = np.array([encoding.ids], dtype=np.int64)
+        starts, ends = self._session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})
+        sentence_of = token_sentences(encoding.sequence_ids, encoding.offsets, bounds)
+        found = best_token_span(starts[0], ends[0], sentence_of, self.settings.max_answer_tokens)
+        if found is None:
+            return None
+        first, last = found
+        position = int(sentence_of[first])
+        start, end = trim_span(context, encoding.offsets[first][0], encoding.offsets[last][1])
+        if start >= end:
+            return None
+        return position, Span(start - bounds[position][0], end - bounds[position][0])
+
+
+def token_sentences(sequence_ids: Sequence[int | None], offsets: Sequence[tuple[int, int]],
+                    bounds: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Return, per token, the index of the context sentence it lies in (-1: question, markers).
+
+    Args:
+        sequence_ids: 0 for question tokens, 1 for context tokens, None for markers.
+        offsets: Character span of each token in its sequence.
+        bounds: Character span of each sentence in the context.
+    """
+    sentence_of = np.full(len(sequence_ids), -1)
+    for token, sequence in enumerate(sequence_ids):
+        start, end = offsets[token]
+        if sequence == 1 and end > start:
+            sentence_of[token] = next((i for i, (first, last) in enumerate(bounds) if first <= start < last), -1)
+    return sentence_of
+
+
+def best_token_span(starts: np.ndarray, ends: np.ndarray, sentence_of: np.ndarray,
+                    max_tokens: int, candidates: int = 20) -> tuple[int, int] | None:
+    """Return the (first, last) token of the best span inside one sentence.
+
+    A span's score is its first token's start score plus its last token's end
+    score; it must not run backwards, exceed ``max_tokens`` or cross from one
+    sentence into the next (a short answer is cited to one sentence).
+
+    Args:
+        starts: Start score per token.
+        ends: End score per token.
+        sentence_of: Sentence index per token, -1 for tokens outside the context.
+        max_tokens: Longest span in tokens.
+        candidates: How many best starts and ends are paired.
+
+    Returns:
+        Token indices, or None when no token lies in a sentence.
+    """
+    inside = np.flatnonzero(sentence_of >= 0)
+    if not len(inside):
+        return None
+    start_order = inside[np.argsort(-starts[inside], kind="stable")][:candidates]
+    end_order = inside[np.argsort(-ends[inside], kind="stable")][:candidates]
+    best: tuple[float, int, int] | None = None
+    for first in start_order:
+        for last in end_order:
+            if first <= last < first + max_tokens and sentence_of[first] == sentence_of[last]:
+                score = float(starts[first] + ends[last])
+                if best is None or score > best[0]:
+                    best = (score, int(first), int(last))
+    return None if best is None else best[1:]
+
+
+# Punctuation the reader may take in at a span's edge; the short answer
+# should not start or end with it (quotes stay: «...» is part of a title).
+_EDGE = " \t\n\u200c.,،;؛:!?؟()[]"
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Move ``start``/``end`` inwards past spaces, ZWNJ and edge punctuation."""
+    while start < end and text[start] in _EDGE:
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    return start, end

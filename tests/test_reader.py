@@ -1,0 +1,147 @@
+"""The span reader: how scores become a span (fast, with made-up scores), the
+shipped weights, the fallback to the rules, and the trained reader itself on
+the seed articles (model)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from qa.reader import READER_WEIGHTS, best_token_span, reader_available, token_sentences, trim_span
+
+
+def scores(values: dict[int, float], length: int) -> np.ndarray:
+    row = np.full(length, -10.0, np.float32)  # tokens not named: unlikely
+    for token, value in values.items():
+        row[token] = value
+    return row
+
+
+# Tokens 0-2 are the question (-1), 3-5 sentence 0, 6-8 sentence 1.
+SENTENCE_OF = np.array([-1, -1, -1, 0, 0, 0, 1, 1, 1])
+
+
+@pytest.mark.parametrize("starts, ends, max_tokens, expected", [
+    ({4: 5.0}, {5: 5.0}, 30, (4, 5)),                    # plainly the best span
+    ({4: 5.0}, {7: 9.0, 5: 1.0}, 30, (4, 5)),            # best end lies in the next sentence: not taken
+    ({1: 9.0, 6: 1.0}, {2: 9.0, 8: 1.0}, 30, (6, 8)),    # question tokens are never the answer
+    ({5: 5.0}, {3: 9.0, 5: 1.0}, 30, (5, 5)),            # an end before the start is not a span
+    ({3: 5.0}, {5: 5.0, 3: 1.0}, 2, (3, 3)),             # longer than max_tokens: cut to what fits
+])
+def test_best_token_span(starts, ends, max_tokens, expected):
+    length = len(SENTENCE_OF)
+    assert best_token_span(scores(starts, length), scores(ends, length), SENTENCE_OF, max_tokens) == expected
+
+
+def test_no_span_without_context_tokens():
+    nothing = np.array([-1, -1])
+    assert best_token_span(np.ones(2), np.ones(2), nothing, 30) is None
+
+
+def test_token_sentences_maps_context_tokens_to_their_sentence():
+    # "q? | aa bb. cc" : question token, markers, then context tokens by character offsets.
+    sequence_ids = [None, 0, None, None, 1, 1, 1, None]
+    offsets = [(0, 0), (0, 2), (0, 0), (0, 0), (0, 2), (3, 6), (7, 9), (0, 0)]
+    bounds = [(0, 6), (7, 9)]
+    assert token_sentences(sequence_ids, offsets, bounds).tolist() == [-1, -1, -1, -1, 0, 0, 1, -1]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("کاظم جلالی", "کاظم جلالی"),
+    (" کاظم جلالی، ", "کاظم جلالی"),                      # space and Persian comma at the edges
+    ("\u200cمسکو.", "مسکو"),                              # ZWNJ and a full stop
+    ("«پیمان مشارکت راهبردی»", "«پیمان مشارکت راهبردی»"),  # quotes belong to a title
+    ("۲۸ دی‌ماه ۱۴۰۳؟", "۲۸ دی‌ماه ۱۴۰۳"),                  # digits stay, the question mark goes
+    ("، .", ""),                                         # nothing left
+    ("", ""),
+])
+def test_trim_span(text, expected):
+    start, end = trim_span(text, 0, len(text))
+    assert text[start:end] == expected
+
+
+def test_the_trained_reader_ships_with_its_record():
+    assert reader_available(), "qa/models/reader-e5-small.safetensors is missing: run bench/train_reader.py"
+    # The package may carry at most 30 MB of weights.
+    assert READER_WEIGHTS.stat().st_size <= 30_000_000
+    info = json.loads(READER_WEIGHTS.with_suffix(".json").read_text(encoding="utf-8"))
+    assert info["split_seed"] == 13 and info["train_fraction"] == 0.8 and info["max_length"] > 0
+    assert info["held_out_gold_paragraph"]["f1"] > 0.5
+
+
+def test_without_trained_weights_the_rules_answer(seed_data, tmp_path, monkeypatch):
+    import qa.reader
+    from qa.assistant import Assistant
+    from qa.config import Settings
+    from qa.short_answer import best_span
+
+    monkeypatch.setattr(qa.reader, "READER_WEIGHTS", tmp_path / "missing.safetensors")
+    assistant = Assistant(Settings(data_dir=seed_data, index_dir=tmp_path / "index"))
+    assert assistant.prepare_short_answers() == "rules (no trained reader)"
+    assert assistant.span_finder is best_span
+
+
+def test_rules_when_asked_for(seed_data, tmp_path):
+    from qa.assistant import Assistant
+    from qa.config import Settings
+    from qa.short_answer import best_span
+
+    assistant = Assistant(Settings(data_dir=seed_data, index_dir=tmp_path / "index", short_answer="rules"))
+    assert assistant.prepare_short_answers() == "rules" and assistant.span_finder is best_span
+
+
+@pytest.mark.parametrize("environment, expected", [
+    ({}, "reader"),
+    ({"QA_SHORT_ANSWER": "rules"}, "rules"),
+    ({"QA_SHORT_ANSWER": "reader"}, "reader"),
+])
+def test_short_answer_setting(environment, expected):
+    from qa.config import Settings
+
+    assert Settings.from_env(environment).short_answer == expected
+
+
+def test_unknown_short_answer_method_is_refused():
+    from qa.config import Settings
+
+    with pytest.raises(ValueError, match="QA_SHORT_ANSWER must be one of reader, rules"):
+        Settings.from_env({"QA_SHORT_ANSWER": "llm"})
+
+
+@pytest.mark.model
+def test_reader_export_is_made_once_and_reused():
+    from qa.bundled_model import ensure_model
+    from qa.config import Settings
+    from qa.reader import ensure_reader
+
+    prepared = ensure_model(Settings.from_env().model_cache)
+    first = ensure_reader(prepared)
+    modified = first.stat().st_mtime_ns
+    assert ensure_reader(prepared) == first and first.stat().st_mtime_ns == modified
+    assert not list(prepared.root.glob("reader-*.tmp-*"))
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question, sentences, expected", [
+    ("سفیر جمهوری اسلامی ایران در روسیه کیست؟",
+     ["کاظم جلالی، سفیر جمهوری اسلامی ایران در روسیه، در این دیدار گفت که روابط دو کشور رو به گسترش است."],
+     "کاظم جلالی"),
+    ("پزشکیان چه روزی وارد مسکو شد؟",
+     ["رئیس‌جمهور در سفر دو روزه خود با پوتین دیدار می‌کند.", "پزشکیان روز جمعه ۲۸ دی‌ماه وارد مسکو شد."],
+     "۲۸ دی"),
+    ("Who is Iran's ambassador to Russia?",
+     ["کاظم جلالی، سفیر جمهوری اسلامی ایران در روسیه، در این دیدار گفت که روابط دو کشور رو به گسترش است."],
+     "جلالی"),
+])
+def test_trained_reader_points_at_the_answer(question, sentences, expected):
+    from qa.bundled_model import ensure_model
+    from qa.config import Settings
+    from qa.reader import ReaderSettings, SpanReader, ensure_reader
+
+    prepared = ensure_model(Settings.from_env().model_cache)
+    reader = SpanReader(prepared, ensure_reader(prepared), ReaderSettings.for_weights(READER_WEIGHTS))
+    position, span = reader.find_span(question, sentences)
+    text = sentences[position][span.start:span.end]
+    assert expected in text and len(text.split()) <= 6, text
