@@ -165,6 +165,8 @@ def evaluate_mode(assistant: Assistant, questions: list[EvalQuestion], mode: str
     abstained_answerable = abstained_unanswerable = 0
     answerable_count = sum(q.answerable for q in questions)
     retriever = assistant.retriever()
+    # Loaded before the clock starts: latency is per question, not the load.
+    assistant.prepare_short_answers()
     turns: dict[str, list[Turn]] = {}
     for question in questions:
         history = turns.setdefault(question.dialog, []) if question.dialog is not None else []

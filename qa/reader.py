@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from .files import sha256_file
+from .short_answer import fits_kind, question_shape
 from .types import Span
 
 if TYPE_CHECKING:
@@ -187,14 +188,18 @@ class SpanReader:
         ids = np.array([encoding.ids], dtype=np.int64)
         starts, ends = self._session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})
         sentence_of = token_sentences(encoding.sequence_ids, encoding.offsets, bounds)
-        found = best_token_span(starts[0], ends[0], sentence_of, self.settings.max_answer_tokens)
-        if found is None:
+        spans = []
+        for first, last in best_token_spans(starts[0], ends[0], sentence_of, self.settings.max_answer_tokens):
+            start, end = trim_span(context, encoding.offsets[first][0], encoding.offsets[last][1])
+            if start < end:
+                spans.append((int(sentence_of[first]), start, end))
+        if not spans:
             return None
-        first, last = found
-        position = int(sentence_of[first])
-        start, end = trim_span(context, encoding.offsets[first][0], encoding.offsets[last][1])
-        if start >= end:
-            return None
+        # The reader sometimes reads «کی» (when) as colloquial "who" and
+        # answers a name: the best span of the kind the question word asks
+        # for wins over a better-scored span of another kind.
+        kind = question_shape(question).kind
+        position, start, end = next((span for span in spans if fits_kind(kind, context[span[1]:span[2]])), spans[0])
         return position, Span(start - bounds[position][0], end - bounds[position][0])
 
 
@@ -215,9 +220,9 @@ def token_sentences(sequence_ids: Sequence[int | None], offsets: Sequence[tuple[
     return sentence_of
 
 
-def best_token_span(starts: np.ndarray, ends: np.ndarray, sentence_of: np.ndarray,
-                    max_tokens: int, candidates: int = 20) -> tuple[int, int] | None:
-    """Return the (first, last) token of the best span inside one sentence.
+def best_token_spans(starts: np.ndarray, ends: np.ndarray, sentence_of: np.ndarray,
+                     max_tokens: int, candidates: int = 20, keep: int = 10) -> list[tuple[int, int]]:
+    """Return the (first, last) tokens of the best spans inside one sentence, best first.
 
     A span's score is its first token's start score plus its last token's end
     score; it must not run backwards, exceed ``max_tokens`` or cross from one
@@ -229,23 +234,28 @@ def best_token_span(starts: np.ndarray, ends: np.ndarray, sentence_of: np.ndarra
         sentence_of: Sentence index per token, -1 for tokens outside the context.
         max_tokens: Longest span in tokens.
         candidates: How many best starts and ends are paired.
+        keep: How many spans to return at most.
 
     Returns:
-        Token indices, or None when no token lies in a sentence.
+        Token index pairs; empty when no token lies in a sentence.
     """
     inside = np.flatnonzero(sentence_of >= 0)
     if not len(inside):
-        return None
+        return []
     start_order = inside[np.argsort(-starts[inside], kind="stable")][:candidates]
     end_order = inside[np.argsort(-ends[inside], kind="stable")][:candidates]
-    best: tuple[float, int, int] | None = None
-    for first in start_order:
-        for last in end_order:
-            if first <= last < first + max_tokens and sentence_of[first] == sentence_of[last]:
-                score = float(starts[first] + ends[last])
-                if best is None or score > best[0]:
-                    best = (score, int(first), int(last))
-    return None if best is None else best[1:]
+    scored = [(float(starts[first] + ends[last]), int(first), int(last))
+              for first in start_order for last in end_order
+              if first <= last < first + max_tokens and sentence_of[first] == sentence_of[last]]
+    scored.sort(key=lambda item: -item[0])
+    return [(first, last) for _, first, last in scored[:keep]]
+
+
+def best_token_span(starts: np.ndarray, ends: np.ndarray, sentence_of: np.ndarray,
+                    max_tokens: int) -> tuple[int, int] | None:
+    """Return the best span of :func:`best_token_spans`, or None."""
+    spans = best_token_spans(starts, ends, sentence_of, max_tokens, keep=1)
+    return spans[0] if spans else None
 
 
 # Punctuation the reader may take in at a span's edge; the short answer

@@ -211,6 +211,30 @@ def _is_number_word(key: str) -> bool:
     return bool(_DIGIT.search(key)) or key in _NUMBER_WORDS
 
 
+def fits_kind(kind: str | None, text: str) -> bool:
+    """Tell whether a span can be what the question asks for (a looser test
+    than the rules' own: for spans another method proposed).
+
+    Args:
+        kind: ``QuestionShape.kind``.
+        text: The span.
+
+    Returns:
+        For "when" and "how many": whether it holds a date (number) word; for
+        "who" and "where": whether it holds none; otherwise True.
+    """
+    keys = [word.key for word in sentence_words(text)]
+    if not keys:
+        return False
+    if kind == "date":
+        return any(_is_date_word(key) for key in keys)
+    if kind == "number":
+        return any(_is_number_word(key) for key in keys)
+    if kind in ("person", "place"):
+        return not any(_is_date_word(key) or _is_number_word(key) for key in keys)
+    return True
+
+
 def _type_score(kind: str | None, words: Sequence[Word], left: Word | None) -> float:
     """How much the span looks like the asked type: 1 all of it, 0 unsure,
     negative when it cannot be (a date without a date word)."""

@@ -267,11 +267,27 @@ def test_dialogs_follow_ups_find_their_evidence(seed_assistant):
     result = evaluate(DIALOGS_FILE, seed_assistant.settings, modes=("hybrid",), assistant=seed_assistant)
     metrics = result["modes"]["hybrid"]
     assert metrics["follow_up_cited"] >= 0.70
-    # The issue's target is 0.40; the rule-based short answer reaches 0.23
-    # here (0.21 on first turns: the extractor, not the follow-ups, is what
-    # falls short). This floor guards against losing what we have.
-    assert metrics["follow_up_short_answer_f1"] >= 0.20
+    # The issue's target; the trained reader reaches 0.47 here (the rules 0.23).
+    assert metrics["follow_up_short_answer_f1"] >= 0.40
     assert metrics["abstain_rate_answerable"] == 0
+
+
+# Our answerable questions whose short answer must hold the fact (their
+# "answer" word). Measured misses, kept visible: own05 asks "how" and gets
+# another phrase of the same speech; own07's answer sentence (Mishustin's
+# name) is not among the three chosen.
+SHORT_ANSWER_MISSES = {"own05", "own07"}
+
+
+@pytest.mark.parametrize("question", [q for q in QUESTIONS if q["answerable"]], ids=lambda q: q["id"])
+def test_short_answer_holds_the_fact(seed_assistant, question):
+    answer = seed_assistant.ask(question["question"])
+    short = answer.short_answer.text if answer.short_answer else ""
+    holds = any(search_key(word) in search_key(short) for word in question["answer"])
+    if question["id"] in SHORT_ANSWER_MISSES:
+        pytest.xfail(f"known miss: {short!r}") if not holds else None
+        pytest.fail(f"{question['id']} now holds the fact: remove it from SHORT_ANSWER_MISSES")
+    assert holds, f"short answer {short!r} lacks {question['answer']}"
 
 
 @pytest.mark.parametrize("history, question, expected_doc, evidence", [

@@ -3,7 +3,7 @@
 import pytest
 
 from qa.evaluation import exact_match, token_f1
-from qa.short_answer import best_span, question_shape, sentence_words
+from qa.short_answer import best_span, fits_kind, question_shape, sentence_words
 
 CASES = [
     # date, the month written with «ماه» apart or together, Persian digits
@@ -109,3 +109,23 @@ def test_questions_without_substance(hash_index, question, expected):
     from qa.answer import has_substance
 
     assert has_substance(question, hash_index) is expected
+
+
+@pytest.mark.parametrize("kind, text, fits", [
+    ("date", "روز جمعه ۲۸ دیماه", True),
+    ("date", "۲۸ دی‌ماه ۱۴۰۳", True),
+    ("date", "١٤٠٣", True),                        # Arabic-Indic digits
+    ("date", "ولادیمیر پوتین", False),             # «کی» read as "who": not a date
+    ("number", "۴ میلیارد دلار", True),
+    ("number", "سی کشور", True),
+    ("number", "کازان", False),
+    ("person", "کاظم جلالی", True),
+    ("person", "سال ۲۰۲۴", False),
+    ("place", "در کازان", True),
+    ("other", "پیمان مشارکت راهبردی", True),
+    (None, "هر چیز", True),
+    ("date", "", False),
+    ("other", "، .", False),
+])
+def test_fits_kind(kind, text, fits):
+    assert fits_kind(kind, text) is fits
