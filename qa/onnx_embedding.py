@@ -37,6 +37,25 @@ def _onnxruntime():
     return onnxruntime
 
 
+def cpu_session(model_path: Path, threads: int | None = None):
+    """Open an ONNX model on the CPU with every graph optimization.
+
+    Args:
+        model_path: The ``.onnx`` file.
+        threads: Intra-op threads; None lets ONNX Runtime use every physical core.
+
+    Returns:
+        The ``onnxruntime.InferenceSession`` (ONNX Runtime's own errors pass through).
+    """
+    runtime = _onnxruntime()
+    options = runtime.SessionOptions()
+    options.graph_optimization_level = runtime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.log_severity_level = 3
+    if threads:
+        options.intra_op_num_threads = threads
+    return runtime.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+
+
 class OnnxEmbedder(Embedder):
     """The bundled model's encoder in ONNX Runtime.
 
@@ -61,7 +80,7 @@ class OnnxEmbedder(Embedder):
 
     def __init__(self, prepared: "PreparedModel", backend: str, model_path: Path,
                  threads: int | None = None) -> None:
-        runtime = _onnxruntime()
+        _onnxruntime()  # before the try below: its message says what to install
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         from tokenizers import Tokenizer
 
@@ -73,12 +92,7 @@ class OnnxEmbedder(Embedder):
             # count_tokens needs the full length, and toggling shared state
             # would race between threads. Both are done in numpy below.
             self._tokenizer = Tokenizer.from_file(str(prepared.tokenizer_file))
-            options = runtime.SessionOptions()
-            options.graph_optimization_level = runtime.GraphOptimizationLevel.ORT_ENABLE_ALL
-            options.log_severity_level = 3
-            if threads:
-                options.intra_op_num_threads = threads
-            self._session = runtime.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+            self._session = cpu_session(model_path, threads)
         except Exception as error:  # noqa: BLE001 - ONNX Runtime raises its own types
             raise EmbedderError(f"Cannot load the ONNX model {model_path} ({error.__class__.__name__}: {error})") from error
         self._pad_id = self._tokenizer.token_to_id("<pad>")

@@ -136,18 +136,15 @@ class SpanReader:
                  threads: int | None = None) -> None:
         from tokenizers import Tokenizer
 
-        from .onnx_embedding import _onnxruntime
+        from .embedding import EmbedderError
+        from .onnx_embedding import cpu_session
 
-        runtime = _onnxruntime()
         self.settings = settings
         try:
             self._tokenizer = Tokenizer.from_file(str(prepared.tokenizer_file))
-            options = runtime.SessionOptions()
-            options.graph_optimization_level = runtime.GraphOptimizationLevel.ORT_ENABLE_ALL
-            options.log_severity_level = 3
-            if threads:
-                options.intra_op_num_threads = threads
-            self._session = runtime.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+            self._session = cpu_session(model_path, threads)
+        except EmbedderError as error:  # ONNX Runtime is not installed
+            raise ReaderError(str(error)) from error
         except Exception as error:  # noqa: BLE001 - ONNX Runtime raises its own types
             raise ReaderError(f"Cannot load the reader {model_path} ({error.__class__.__name__}: {error})") from error
         # ONNX Runtime sessions may run from many threads; the tokenizer's
