@@ -99,6 +99,9 @@ class Assistant:
         try:
             prepared = ensure_model(self.settings.model_cache)
             reader = SpanReader(prepared, ensure_reader(prepared), ReaderSettings.for_weights(READER_WEIGHTS))
+            # ONNX Runtime's first run allocates and plans (about a second):
+            # done here, not in the first user's question.
+            reader.find_span("کی؟", ["امروز."])
         except (ReaderError, BundledModelError, OSError, ValueError) as error:
             log.warning("short answers come from the rules: the reader cannot be used (%s)", error)
             self.short_answer_method = f"rules ({error})"

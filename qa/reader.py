@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from .files import sha256_file
-from .short_answer import fits_kind, question_shape
+from .short_answer import fits_kind, question_shape, trim_to_kind
 from .types import Span
 
 if TYPE_CHECKING:
@@ -197,6 +197,8 @@ class SpanReader:
         # for wins over a better-scored span of another kind.
         kind = question_shape(question).kind
         position, start, end = next((span for span in spans if fits_kind(kind, context[span[1]:span[2]])), spans[0])
+        first, last = trim_to_kind(kind, context[start:end])
+        start, end = start + first, start + last
         return position, Span(start - bounds[position][0], end - bounds[position][0])
 
 

@@ -235,6 +235,35 @@ def fits_kind(kind: str | None, text: str) -> bool:
     return True
 
 
+def trim_to_kind(kind: str | None, text: str) -> tuple[int, int]:
+    """Return the part of a span from its first to its last date (number) word.
+
+    For "when" and "how many" a proposed span often carries words before or
+    after the date («مسعود پزشکیان رئیسجمهور جمعه ۲۸ دیماه ۱۴۰۳»); the answer
+    is the date. Other kinds, and spans without such a word, are kept whole.
+
+    Args:
+        kind: ``QuestionShape.kind``.
+        text: The span.
+
+    Returns:
+        ``(start, end)`` offsets into ``text``.
+    """
+    if kind == "date":
+        test = _is_date_word
+    elif kind == "number":
+        # A count keeps its unit, and time units are date words: «سه سال».
+        def test(key: str) -> bool:
+            return _is_number_word(key) or _is_date_word(key)
+    else:
+        return 0, len(text)
+    words = sentence_words(text)
+    inside = [word for word in words if test(word.key)]
+    if not inside:
+        return 0, len(text)
+    return inside[0].start, inside[-1].end
+
+
 def _type_score(kind: str | None, words: Sequence[Word], left: Word | None) -> float:
     """How much the span looks like the asked type: 1 all of it, 0 unsure,
     negative when it cannot be (a date without a date word)."""

@@ -3,7 +3,7 @@
 import pytest
 
 from qa.evaluation import exact_match, token_f1
-from qa.short_answer import best_span, fits_kind, question_shape, sentence_words
+from qa.short_answer import best_span, fits_kind, question_shape, sentence_words, trim_to_kind
 
 CASES = [
     # date, the month written with «ماه» apart or together, Persian digits
@@ -129,3 +129,18 @@ def test_questions_without_substance(hash_index, question, expected):
 ])
 def test_fits_kind(kind, text, fits):
     assert fits_kind(kind, text) is fits
+
+
+@pytest.mark.parametrize("kind, text, expected", [
+    ("date", "مسعود پزشکیان رئیسجمهور جمعه ۲۸ دیماه ۱۴۰۳", "جمعه ۲۸ دیماه ۱۴۰۳"),
+    ("date", "۵ تا ۲۱ اوت ۲۰۱۶ در ریو", "۵ تا ۲۱ اوت ۲۰۱۶"),
+    ("number", "بیش از ۴ میلیارد دلار", "۴ میلیارد دلار"),
+    ("number", "٣٠ کشور", "٣٠"),                  # Arabic-Indic digits; «کشور» is not a unit
+    ("number", "سه سال کار", "سه سال"),            # a count keeps its time unit
+    ("date", "هفته گذشته", "هفته گذشته"),          # no date word: kept whole
+    ("person", "کاظم جلالی ۵۰ ساله", "کاظم جلالی ۵۰ ساله"),  # other kinds: kept whole
+    ("date", "", ""),
+])
+def test_trim_to_kind(kind, text, expected):
+    start, end = trim_to_kind(kind, text)
+    assert text[start:end] == expected
