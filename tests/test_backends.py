@@ -144,3 +144,21 @@ def test_every_registered_embedder_keeps_the_contract(family, tiny_model_dir):
     assert len(counts) == 4 and counts[3] > counts[0] > 0
     backend, model, dimension = embedder.id.split(":", 2)[0], model_identity(embedder.id), embedder.id.rsplit(":", 1)[1]
     assert backend and model and int(dimension) == embedder.dimension
+
+
+@pytest.mark.model
+def test_each_backend_is_measured_in_its_own_process():
+    """The first-start measurement, for real: one process per backend (in one
+    process, ONNX Runtime measured after torch ran at half its speed)."""
+    from qa.backend_choice import measure_backends, pick_backend
+    from qa.bundled_model import ensure_model
+    from qa.config import Settings
+    from qa.embedding import BACKENDS, REFERENCE_BACKEND
+
+    measurements = measure_backends(ensure_model(Settings.from_env().model_cache), rounds=2)
+    assert [m.backend for m in measurements] == list(BACKENDS)
+    by_name = {m.backend: m for m in measurements}
+    assert by_name[REFERENCE_BACKEND].problem is None and by_name[REFERENCE_BACKEND].cosine_min > 0.9999
+    assert by_name["onnx-int8"].problem is None and by_name["onnx-int8"].cosine_min >= 0.99
+    assert all(m.tokens_per_s > 0 for m in measurements if m.problem is None)
+    assert pick_backend(measurements) in BACKENDS
