@@ -156,11 +156,12 @@ def measure_backends(prepared: "PreparedModel", texts: Sequence[str] = PROBE_DOC
                      isolated: bool = True) -> list[BackendMeasurement]:
     """Measure every registered backend this machine can run, reference first.
 
-    Each backend is measured in a process of its own: measured after torch in
-    one process, ONNX Runtime ran at half its speed (torch's worker threads
-    keep spinning after their work and take the cores), which twice ranked
-    bf16 above int8 although int8 is 1.7 times faster when run alone, as
-    the app runs it.
+    Each backend is measured in a process of its own, as the app runs it:
+    timed right after torch in one process, ONNX Runtime was slowed (a 0.3 s
+    pause before its rounds raised int8 from 6,800 to 8,700 tokens/s). With
+    that, short sentences only (torch embeds them in one call, ONNX one by
+    one) and rounds of 0.1 s, a fresh machine twice ranked bf16 above int8,
+    which is 1.7 times faster on passages.
 
     Args:
         prepared: The prepared bundled model.
