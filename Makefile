@@ -11,7 +11,8 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	# torch's CUDA wheels are large: an interrupted download resumes instead of failing the set-up.
+	$(BIN)/pip install --quiet --retries 10 --resume-retries 10 --timeout 60 -e '.[test]'
 	touch $(STAMP)
 
 setup: $(STAMP)
