@@ -31,6 +31,7 @@ import numpy as np
 
 from .files import sha256_file
 from .short_answer import fits_kind, question_shape, trim_to_kind
+from .text import unify_letters
 from .types import Span
 
 if TYPE_CHECKING:
@@ -177,7 +178,10 @@ class SpanReader:
         with self._lock:
             self._tokenizer.enable_truncation(self.settings.max_length, strategy="only_second")
             try:
-                encoding = self._tokenizer.encode(question, context)
+                # Pasted text writes Arabic ي/ك, which the reader barely saw in
+                # training («پزشكيان با كدام نخست‌وزير...» lost the name); the
+                # passage keeps its length, so offsets still point into it.
+                encoding = self._tokenizer.encode(unify_letters(question), unify_letters(context))
             except Exception:  # noqa: BLE001 - a question longer than the whole input: no room for a span
                 return None
             finally:

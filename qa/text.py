@@ -77,6 +77,25 @@ def embedding_text(text: str) -> str:
     return _SPACES.sub(" ", text.translate(_EMBEDDING_TABLE)).strip()
 
 
+_LETTER_TABLE = str.maketrans(_ARABIC_TO_PERSIAN)
+
+
+def unify_letters(text: str) -> str:
+    """Write Arabic ي/ى/ك/ە/ھ as the Persian letters, one character for one.
+
+    Unlike :func:`embedding_text` nothing is removed, so every offset into
+    the result is an offset into ``text``: for a model that reads a
+    passage and points at characters in it (the span reader).
+
+    Args:
+        text: Any text.
+
+    Returns:
+        Text of the same length.
+    """
+    return text.translate(_LETTER_TABLE)
+
+
 def search_key(text: str) -> str:
     """Return the lexical matching key of ``text``.
 

@@ -2,7 +2,9 @@
 
 import pytest
 
-from qa.text import content_words, embedding_text, search_key, search_tokens, split_sentences, stopwords, words
+from qa.text import (
+    content_words, embedding_text, search_key, search_tokens, split_sentences, stopwords, unify_letters, words,
+)
 
 ZWNJ = "\u200c"
 
@@ -62,6 +64,17 @@ def test_split_and_joined_forms_share_a_token(typed):
 ])
 def test_embedding_text(text, expected):
     assert embedding_text(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("", ""),
+    ("پزشكيان با كدام نخست‌وزير", "پزشکیان با کدام نخست‌وزیر"),  # Arabic ي/ك; ZWNJ kept
+    ("مصطفى", "مصطفی"),                                      # alef maksura
+    ("رئیسجمهور ۱۴۰۳ و ١٤٠٣ و 1403", "رئیسجمهور ۱۴۰۳ و ١٤٠٣ و 1403"),  # digits untouched
+    ("بِسْمِ  الله‏", "بِسْمِ  الله‏"),               # nothing removed: offsets hold
+])
+def test_unify_letters(text, expected):
+    assert unify_letters(text) == expected and len(unify_letters(text)) == len(text)
 
 
 def test_stopwords_are_search_keys():
