@@ -11,8 +11,14 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	# torch's CUDA wheels are large: an interrupted download resumes instead of failing the set-up.
-	$(BIN)/pip install --quiet --retries 10 --resume-retries 10 --timeout 60 -e '.[test]'
+	# torch's CUDA wheels are large and a dropped connection rarely resumes (the ranged request
+	# gets no bytes), so the whole install is tried again: pip's cache keeps the wheels that
+	# did arrive, and each try fetches what is left on a fresh connection.
+	for attempt in 1 2 3 4 5 6; do \
+	  $(BIN)/pip install --quiet --retries 10 --resume-retries 3 --timeout 60 -e '.[test]' && break; \
+	  if [ $$attempt = 6 ]; then echo "pip install failed 6 times: check the network" >&2; exit 1; fi; \
+	  echo "pip install failed (try $$attempt of 6): trying again in 10 s" >&2; sleep 10; \
+	done
 	touch $(STAMP)
 
 setup: $(STAMP)
