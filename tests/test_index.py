@@ -316,6 +316,66 @@ def test_vectors_stream_to_disk_in_batches(seed_data, tmp_path, monkeypatch):
     index.close()
 
 
+def test_embedding_reuses_stored_vectors_and_embeds_each_new_text_once(tmp_path, monkeypatch):
+    """Rows of the same text share one vector; texts the previous build
+    stored are read back, not embedded; the rest are embedded once each, in
+    the order they first occur, a batch at a time."""
+    import qa.indexing
+    from tests.conftest import HashEmbedder
+
+    embedder = HashEmbedder()
+    embedded: list[str] = []
+    embed_documents = embedder.embed_documents
+
+    def recorded(texts, progress=None):
+        embedded.extend(texts)
+        return embed_documents(texts, progress=progress)
+
+    embedder.embed_documents = recorded
+    monkeypatch.setattr(qa.indexing, "_EMBED_BATCH", 2)
+    texts = ["کاظم جلالی", "مسکو", "کاظم جلالی", "تهران", "مسکو", "کازان", "تهران"]
+    stored = np.full((1, embedder.dimension), 0.5, np.float32)
+    previous = {qa.indexing._text_key("مسکو"): 0}
+    vectors, count = qa.indexing._embed_reusing(
+        texts, previous, lambda rows: stored[rows], embedder, "embedding passages", None, tmp_path / "v.npy")
+    assert embedded == ["کاظم جلالی", "تهران", "کازان"] and count == 3
+    assert vectors.shape == (7, embedder.dimension)
+    for row, text in enumerate(texts):
+        expected = stored[0] if text == "مسکو" else embed_documents([text])[0]
+        assert np.allclose(vectors[row], expected, atol=1e-6), (row, text)
+
+
+def test_released_pages_keep_the_data(tmp_path):
+    """A build drops the pages of its scratch vectors from memory once used;
+    what they held is still read back from the file."""
+    from qa.store import release_pages
+
+    vectors = np.lib.format.open_memmap(tmp_path / "v.npy", mode="w+", dtype=np.float32, shape=(3000, 384))
+    vectors[:] = np.arange(3000, dtype=np.float32)[:, None]
+    release_pages(vectors)
+    release_pages(np.zeros(3))  # not memory-mapped: left alone
+    assert float(vectors[2999, 383]) == 2999.0 and float(vectors[:, 0].sum()) == sum(range(3000))
+    assert float(np.load(tmp_path / "v.npy", mmap_mode="r")[1234, 5]) == 1234.0
+
+
+@pytest.mark.parametrize("kind", ["flat", "hnsw"])
+def test_faiss_room_made_up_front_holds_every_vector(tmp_path, kind):
+    """The index makes room for the expected vectors at creation (no doubling
+    while it fills); adds within and beyond that room are all searchable."""
+    from qa.faiss_index import FaissVectorIndex
+
+    rng = np.random.default_rng(3)
+    vectors = rng.standard_normal((300, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = FaissVectorIndex.create(tmp_path, "v", 32, 200, kind=kind)
+    for start in range(0, 300, 64):
+        index.add(vectors[start:start + 64])
+    assert len(index) == 300
+    assert [matches.ids[0] for matches in index.search_batch(vectors[[0, 199, 299]], 1)] == [0, 199, 299]
+    assert np.allclose(index.vectors([0, 299]), vectors[[0, 299]])
+    index.close()
+
+
 def test_milvus_lite_store_answers_like_faiss(seed_data, tmp_path, tiny_embedder):
     faiss_dir, milvus_dir = tmp_path / "faiss", tmp_path / "milvus"
     build_index(seed_data, faiss_dir, tiny_embedder)
@@ -371,10 +431,17 @@ def test_open_checks_size_and_time_verify_hashes(seed_data, tmp_path, tiny_embed
         load_index(index_dir)
 
 
-def test_failed_build_drops_what_it_put_in_the_vector_store(seed_data, tmp_path, tiny_embedder, monkeypatch):
-    """A build that fails after its vectors were stored (here: BM25) drops them
-    from the store (a Milvus server's collections), keeps the old index."""
-    from qa import lexical, vector_index
+@pytest.mark.parametrize("failing, expected_drops", [
+    # After its vectors were stored (checksumming the files): they are dropped.
+    ("file_records", ["chunks.faiss", "sentences.faiss"]),
+    # Before any vector was stored (BM25 is written first): nothing to drop.
+    ("lexical", []),
+])
+def test_failed_build_drops_what_it_put_in_the_vector_store(seed_data, tmp_path, tiny_embedder, monkeypatch,
+                                                            failing, expected_drops):
+    """A build that fails after its vectors were stored drops them from the
+    store (a Milvus server's collections); either way the old index is kept."""
+    from qa import lexical, store, vector_index
     from qa.vector_index import VectorStore
 
     index_dir = tmp_path / "index"
@@ -386,13 +453,16 @@ def test_failed_build_drops_what_it_put_in_the_vector_store(seed_data, tmp_path,
         "recording", faiss_store.create, faiss_store.open,
         lambda directory, description: dropped.append(description["file"]), "FAISS, drops recorded"))
 
-    def broken(token_lists):
+    def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(lexical.LexicalIndex, "build", classmethod(lambda cls, token_lists: broken(token_lists)))
+    if failing == "lexical":
+        monkeypatch.setattr(lexical.LexicalIndex, "build", classmethod(lambda cls, token_lists: broken()))
+    else:
+        monkeypatch.setattr(store, "file_records", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         build_index(seed_data, index_dir, tiny_embedder, full=True, vector_store=VectorStoreChoice("recording"))
-    assert dropped == ["chunks.faiss", "sentences.faiss"]
+    assert dropped == expected_drops
     assert active_build(index_dir) == before and list(index_dir.glob("build-*")) == [before]
     load_index(index_dir)
 
