@@ -56,6 +56,27 @@ def cpu_session(model_path: Path, threads: int | None = None):
     return runtime.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
 
 
+@lru_cache(maxsize=4)
+def shared_tokenizer(tokenizer_file: str):
+    """Return the ``tokenizers`` tokenizer of a file, loaded once per process.
+
+    XLM-R's tokenizer is 250,000 pieces: each copy held about 290 MB, and the
+    embedder and the short-answer reader each loaded one. Its users never
+    switch on padding or truncation (state shared between threads); they cut
+    and pad the ids themselves.
+
+    Args:
+        tokenizer_file: Path of ``tokenizer.json``.
+
+    Returns:
+        The ``tokenizers.Tokenizer``.
+    """
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from tokenizers import Tokenizer
+
+    return Tokenizer.from_file(tokenizer_file)
+
+
 class OnnxEmbedder(Embedder):
     """The bundled model's encoder in ONNX Runtime.
 
@@ -81,9 +102,6 @@ class OnnxEmbedder(Embedder):
     def __init__(self, prepared: "PreparedModel", backend: str, model_path: Path,
                  threads: int | None = None) -> None:
         _onnxruntime()  # before the try below: its message says what to install
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        from tokenizers import Tokenizer
-
         self.name = BUNDLED_NAME
         self._backend = backend
         self.max_tokens = prepared.max_tokens
@@ -91,7 +109,7 @@ class OnnxEmbedder(Embedder):
             # Neither padding nor truncation is switched on in the tokenizer:
             # count_tokens needs the full length, and toggling shared state
             # would race between threads. Both are done in numpy below.
-            self._tokenizer = Tokenizer.from_file(str(prepared.tokenizer_file))
+            self._tokenizer = shared_tokenizer(str(prepared.tokenizer_file))
             self._session = cpu_session(model_path, threads)
         except Exception as error:  # noqa: BLE001 - ONNX Runtime raises its own types
             raise EmbedderError(f"Cannot load the ONNX model {model_path} ({error.__class__.__name__}: {error})") from error

@@ -21,7 +21,6 @@ import logging
 import os
 import shutil
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,22 +134,18 @@ class SpanReader:
 
     def __init__(self, prepared: "PreparedModel", model_path: Path, settings: ReaderSettings = ReaderSettings(),
                  threads: int | None = None) -> None:
-        from tokenizers import Tokenizer
-
         from .embedding import EmbedderError
-        from .onnx_embedding import cpu_session
+        from .onnx_embedding import cpu_session, shared_tokenizer
 
         self.settings = settings
         try:
-            self._tokenizer = Tokenizer.from_file(str(prepared.tokenizer_file))
+            # The embedder's tokenizer, not a second copy (290 MB each).
+            self._tokenizer = shared_tokenizer(str(prepared.tokenizer_file))
             self._session = cpu_session(model_path, threads)
         except EmbedderError as error:  # ONNX Runtime is not installed
             raise ReaderError(str(error)) from error
         except Exception as error:  # noqa: BLE001 - ONNX Runtime raises its own types
             raise ReaderError(f"Cannot load the reader {model_path} ({error.__class__.__name__}: {error})") from error
-        # ONNX Runtime sessions may run from many threads; the tokenizer's
-        # truncation state is set per call, so calls take turns on it.
-        self._lock = threading.Lock()
 
     def find_span(self, question: str, sentences: Sequence[str]) -> tuple[int, Span] | None:
         """Return (sentence index, character span in that sentence) of the short answer.
@@ -175,23 +170,20 @@ class SpanReader:
                 context += " "
             bounds.append((len(context), len(context) + len(text)))
             context += text
-        with self._lock:
-            self._tokenizer.enable_truncation(self.settings.max_length, strategy="only_second")
-            try:
-                # Pasted text writes Arabic ي/ك, which the reader barely saw in
-                # training («پزشكيان با كدام نخست‌وزير...» lost the name); the
-                # passage keeps its length, so offsets still point into it.
-                encoding = self._tokenizer.encode(unify_letters(question), unify_letters(context))
-            except Exception:  # noqa: BLE001 - a question longer than the whole input: no room for a span
-                return None
-            finally:
-                self._tokenizer.no_truncation()
-        ids = np.array([encoding.ids], dtype=np.int64)
-        starts, ends = self._session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})
-        sentence_of = token_sentences(encoding.sequence_ids, encoding.offsets, bounds)
+        # Pasted text writes Arabic ي/ك, which the reader barely saw in
+        # training («پزشكيان با كدام نخست‌وزير...» lost the name); the
+        # passage keeps its length, so offsets still point into it.
+        encoding = self._tokenizer.encode(unify_letters(question), unify_letters(context))
+        ids, sequence_ids, offsets = fit_length(encoding.ids, encoding.sequence_ids, encoding.offsets,
+                                                self.settings.max_length)
+        if not any(sequence == 1 for sequence in sequence_ids):
+            return None  # a question longer than the whole input: no room for a span
+        inputs = np.array([ids], dtype=np.int64)
+        starts, ends = self._session.run(None, {"input_ids": inputs, "attention_mask": np.ones_like(inputs)})
+        sentence_of = token_sentences(sequence_ids, offsets, bounds)
         spans = []
         for first, last in best_token_spans(starts[0], ends[0], sentence_of, self.settings.max_answer_tokens):
-            start, end = trim_span(context, encoding.offsets[first][0], encoding.offsets[last][1])
+            start, end = trim_span(context, offsets[first][0], offsets[last][1])
             if start < end:
                 spans.append((int(sentence_of[first]), start, end))
         if not spans:
@@ -204,6 +196,31 @@ class SpanReader:
         first, last = trim_to_kind(kind, context[start:end])
         start, end = start + first, start + last
         return position, Span(start - bounds[position][0], end - bounds[position][0])
+
+
+def fit_length(ids: Sequence[int], sequence_ids: Sequence[int | None], offsets: Sequence[tuple[int, int]],
+               max_length: int) -> tuple[list[int], list[int | None], list[tuple[int, int]]]:
+    """Cut an encoded (question, passage) pair to ``max_length`` tokens from the passage's end.
+
+    What the tokenizer's own ``only_second`` truncation does, without
+    switching it on: the tokenizer is shared between threads (and with the
+    embedder), so its settings are never changed.
+
+    Args:
+        ids: Token ids, ending with the closing marker.
+        sequence_ids: 0 for question tokens, 1 for passage tokens, None for markers.
+        offsets: Character span of each token in its sequence.
+        max_length: Longest input in tokens.
+
+    Returns:
+        The three lists, cut: the passage loses its last tokens, the closing
+        marker stays. When even the question does not fit, no passage token
+        is left.
+    """
+    if len(ids) <= max_length:
+        return list(ids), list(sequence_ids), list(offsets)
+    keep = max_length - 1  # and the closing marker
+    return ([*ids[:keep], ids[-1]], [*sequence_ids[:keep], sequence_ids[-1]], [*offsets[:keep], offsets[-1]])
 
 
 def token_sentences(sequence_ids: Sequence[int | None], offsets: Sequence[tuple[int, int]],

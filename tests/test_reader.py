@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from qa.reader import READER_WEIGHTS, best_token_span, reader_available, token_sentences, trim_span
+from qa.reader import READER_WEIGHTS, best_token_span, fit_length, reader_available, token_sentences, trim_span
 
 
 def scores(values: dict[int, float], length: int) -> np.ndarray:
@@ -46,6 +46,27 @@ def test_token_sentences_maps_context_tokens_to_their_sentence():
     offsets = [(0, 0), (0, 2), (0, 0), (0, 0), (0, 2), (3, 6), (7, 9), (0, 0)]
     bounds = [(0, 6), (7, 9)]
     assert token_sentences(sequence_ids, offsets, bounds).tolist() == [-1, -1, -1, -1, 0, 0, 1, -1]
+
+
+# <s> question </s></s> passage </s>, as XLM-R pairs them: ids, sequence ids, offsets.
+_PAIR = ([0, 11, 12, 2, 2, 21, 22, 23, 24, 2], [None, 0, 0, None, None, 1, 1, 1, 1, None],
+         [(0, 0), (0, 3), (4, 7), (0, 0), (0, 0), (0, 2), (3, 5), (6, 8), (9, 11), (0, 0)])
+
+
+@pytest.mark.parametrize("max_length, expected_ids, expected_sequences", [
+    # Fits: unchanged.
+    (10, [0, 11, 12, 2, 2, 21, 22, 23, 24, 2], [None, 0, 0, None, None, 1, 1, 1, 1, None]),
+    (20, [0, 11, 12, 2, 2, 21, 22, 23, 24, 2], [None, 0, 0, None, None, 1, 1, 1, 1, None]),
+    # The passage loses its last tokens; the closing marker stays.
+    (8, [0, 11, 12, 2, 2, 21, 22, 2], [None, 0, 0, None, None, 1, 1, None]),
+    (7, [0, 11, 12, 2, 2, 21, 2], [None, 0, 0, None, None, 1, None]),
+    # Not even one passage token fits.
+    (5, [0, 11, 12, 2, 2], [None, 0, 0, None, None]),
+])
+def test_fit_length_cuts_the_passage_end(max_length, expected_ids, expected_sequences):
+    ids, sequences, offsets = fit_length(*_PAIR, max_length)
+    assert ids == expected_ids and sequences == expected_sequences
+    assert len(offsets) == len(ids) and offsets[-1] == (0, 0) and offsets[:len(ids) - 1] == _PAIR[2][:len(ids) - 1]
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -145,3 +166,23 @@ def test_trained_reader_points_at_the_answer(question, sentences, expected):
     position, span = reader.find_span(question, sentences)
     text = sentences[position][span.start:span.end]
     assert expected in text and len(text.split()) <= 6, text
+
+
+@pytest.mark.model
+def test_reader_shares_the_embedders_tokenizer_and_cuts_long_passages(bundled_embedder):
+    """One copy of XLM-R's 250,000-piece tokenizer (290 MB) per process; a
+    passage longer than the reader's input is cut at its end, not refused."""
+    from qa.bundled_model import ensure_model
+    from qa.config import Settings
+    from qa.reader import ReaderSettings, SpanReader, ensure_reader
+
+    prepared = ensure_model(Settings.from_env().model_cache)
+    reader = SpanReader(prepared, ensure_reader(prepared), ReaderSettings.for_weights(READER_WEIGHTS))
+    if bundled_embedder.backend.startswith("onnx"):
+        assert reader._tokenizer is bundled_embedder._tokenizer
+    answer = "کاظم جلالی، سفیر جمهوری اسلامی ایران در روسیه، در این دیدار گفت که روابط دو کشور رو به گسترش است."
+    filler = "این جمله درباره موضوع دیگری است و پاسخ پرسش را در بر ندارد. " * 60
+    position, span = reader.find_span("سفیر جمهوری اسلامی ایران در روسیه کیست؟", [answer, filler])
+    assert position == 0 and "جلالی" in answer[span.start:span.end]
+    # The tokenizer's own settings were never changed (the embedder counts full lengths).
+    assert reader._tokenizer.truncation is None and reader._tokenizer.padding is None
