@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from .text import search_key, stopwords
+from .text import ARABIC_FUNCTION_WORDS, question_language, search_key, stopwords
 
 MAX_WORDS = 8
 # Context words each side of a span that count for alignment.
@@ -69,6 +69,17 @@ _QUESTION_TYPES: dict[str, tuple[str, ...]] = {
     "place": ("کجا", "کجاست", "کدام شهر", "کدام کشور", "کدام استان", "کدام منطقه", "چه شهری", "چه کشوری",
               "چه مکانی", "where"),
     "other": ("چه", "چیست", "چی", "کدام", "چگونه", "چطور", "چرا", "what", "which", "how", "why"),
+}
+# Question words of questions written in Arabic. Written with Arabic letters
+# they become, as search keys, Persian words («أين» → «این» "this», «كم» →
+# «کم» "little», «كيف» → «کیف» "bag"), so they are looked for in Arabic
+# questions only (qa.text.question_language).
+_ARABIC_QUESTION_TYPES: dict[str, tuple[str, ...]] = {
+    "person": ("من هو", "من هي", "من هم", "من"),
+    "date": ("متى", "في أي عام", "في أي سنة", "في أي تاريخ", "في أي يوم", "في أي شهر"),
+    "number": ("كم", "كم عدد", "ما عدد"),
+    "place": ("أين", "في أي مدينة", "في أي بلد", "في أي دولة", "في أي مكان"),
+    "other": ("ما", "ماذا", "ما هو", "ما هي", "كيف", "لماذا", "أي", "هل"),
 }
 _MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "ابان", "اذر", "دی", "بهمن", "اسفند",
            "ژانویه", "فوریه", "مارس", "اوریل", "مه", "ژوین", "ژوییه", "ژوئن", "ژوئیه", "اوت", "سپتامبر", "اکتبر",
@@ -140,11 +151,22 @@ class QuestionShape:
         return self.before | self.after
 
 
-@lru_cache(maxsize=1)
-def _stop_keys() -> frozenset[str]:
-    return stopwords() | frozenset(
-        phrase for phrases in _QUESTION_TYPES.values() for phrase in phrases if " " not in phrase
-    ) | frozenset({"the", "a", "an", "of", "in", "on", "to", "is", "was", "did", "does", "do", "and", "for"})
+@lru_cache(maxsize=2)
+def _question_types(language: str) -> dict[str, tuple[str, ...]]:
+    """Question phrases (as search keys) by answer type, for a question language."""
+    if language != "ar":
+        return _QUESTION_TYPES
+    return {kind: phrases + tuple(search_key(phrase) for phrase in _ARABIC_QUESTION_TYPES[kind])
+            for kind, phrases in _QUESTION_TYPES.items()}
+
+
+@lru_cache(maxsize=2)
+def _stop_keys(language: str = "fa") -> frozenset[str]:
+    single = frozenset(phrase for phrases in _question_types(language).values() for phrase in phrases
+                       if " " not in phrase)
+    arabic = frozenset(search_key(word) for word in ARABIC_FUNCTION_WORDS) if language == "ar" else frozenset()
+    return stopwords() | single | arabic | frozenset(
+        {"the", "a", "an", "of", "in", "on", "to", "is", "was", "did", "does", "do", "and", "for"})
 
 
 def question_shape(question: str) -> QuestionShape:
@@ -159,8 +181,9 @@ def question_shape(question: str) -> QuestionShape:
     """
     keys = [word.key for word in sentence_words(question)]
     text = " " + " ".join(keys) + " "
+    language = question_language(question)
     best: tuple[int, int, str] | None = None  # (position in words, phrase length, kind)
-    for kind, phrases in _QUESTION_TYPES.items():
+    for kind, phrases in _question_types(language).items():
         for phrase in phrases:
             found = text.find(" " + phrase + " ")
             if found < 0:
@@ -170,7 +193,7 @@ def question_shape(question: str) -> QuestionShape:
             # The longest phrase wins ("چه کسی" over "چه"), then the first.
             if best is None or length > best[1] or (length == best[1] and position < best[0]):
                 best = (position, length, kind)
-    stop = _stop_keys()
+    stop = _stop_keys(language)
     if best is None:
         return QuestionShape(None, frozenset(k for k in keys if k not in stop), frozenset())
     position, length, kind = best
@@ -179,7 +202,7 @@ def question_shape(question: str) -> QuestionShape:
     # ("رود «کارون»"). Written with the indefinite ی or not.
     head = None
     last = keys[position + length - 1]
-    if last in ("چه", "کدام", "which", "what") and position + length < len(keys):
+    if last in ("چه", "کدام", "which", "what", "ای") and position + length < len(keys):
         head = keys[position + length]
         length += 1
     elif kind != "other" and length > 1 and keys[position] in ("چه", "کدام"):

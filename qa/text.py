@@ -235,7 +235,9 @@ def split_sentences(text: str) -> list[Span]:
 
 # Words Persian does not use (or not as words on their own); Persian text
 # pasted with Arabic ي/ك is still Persian, so letters alone do not decide.
-_ARABIC_WORDS = frozenset({
+# Arabic function and question words: they tell an Arabic question from a
+# Persian one, and are no content words in it.
+ARABIC_FUNCTION_WORDS = frozenset({
     "ما", "ماذا", "متى", "أين", "اين", "هل", "كيف", "لماذا", "الذي", "التي", "الذين", "هو", "هي", "في", "على",
     "إلى", "الى", "عن", "مع", "كان", "قال"})
 
@@ -249,6 +251,6 @@ def question_language(question: str) -> str:
     if latin > other:
         return "en"
     words = re.findall(r"[\u0600-\u06FF]+", question)
-    arabic = sum(word in _ARABIC_WORDS or (word.startswith("ال") and len(word) > 4) for word in words)
+    arabic = sum(word in ARABIC_FUNCTION_WORDS or (word.startswith("ال") and len(word) > 4) for word in words)
     arabic_letters = any(ch in "ةىأإؤ" for ch in question)
     return "ar" if words and (arabic >= 2 or (arabic and arabic_letters)) else "fa"

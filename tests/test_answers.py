@@ -320,10 +320,12 @@ def test_english_and_arabic_questions_are_answered_from_persian_articles(seed_as
         answer = seed_assistant.ask(question["question"])
         language = question_language(question["question"])
         assert language in ("en", "ar")
-        if not answer.abstained:
-            assert answer.note == CROSS_LINGUAL_NOTE[language]
-        cited += cites_evidence(answer, question) and not answer.abstained
-    assert cited >= 0.5 * len(CROSS_LINGUAL)
+        # No false abstention (an Arabic question once abstained: none of its
+        # words is in the articles and «كم» was not known as a question word).
+        assert not answer.abstained, question["id"]
+        assert answer.note == CROSS_LINGUAL_NOTE[language]
+        cited += cites_evidence(answer, question)
+    assert cited >= 0.75 * len(CROSS_LINGUAL)
     for question in ("ما هي عاصمة أستراليا؟", "ما هي أفضل وصفة للكبسة؟"):
         answer = seed_assistant.ask(question)
         assert answer.abstained and "لا تتضمن المقالات" in answer.answer

@@ -54,6 +54,17 @@ def test_a_later_sentence_answers_when_the_first_cannot():
     ("ماسوله در چند کیلومتری رشت است؟", "number", None),
     ("When did Pezeshkian arrive in Moscow?", "date", None),
     ("پزشکیان در مسکو", None, None),
+    # Arabic questions, Arabic ي/ك and أ/ة as typed
+    ("متى وصل بزشكيان إلى موسكو؟", "date", None),
+    ("كم عدد الدول التي أكدت حضورها في قمة قازان؟", "number", None),
+    ("أين تعقد قمة بريكس؟", "place", None),
+    ("في أي مدينة تعقد قمة بريكس؟", "place", None),
+    ("من هو سفير إيران في روسيا؟", "person", None),
+    # As search keys, Arabic question words are Persian words («أين» → «این»,
+    # «كم» → «کم», «من»): in a Persian question they ask nothing.
+    ("این سفر کم هزینه بود", None, None),
+    ("من و پزشکیان در مسکو بودیم", None, None),
+    ("این کشور کجاست؟", "place", None),
 ])
 def test_question_shape(question, kind, head):
     shape = question_shape(question)
