@@ -103,6 +103,11 @@ class VectorIndexParameters:
             retrieval asks for (3 x 40 sentences), or HNSW returns fewer.
         milvus_insert_batch: Rows per Milvus insert call (numpy rows; larger
             batches hit gRPC's message size limit at 384 dimensions).
+        segment_vectors: Vectors per FAISS file: a build holds one segment in
+            memory at a time, written and memory-mapped when full, so its
+            memory stops growing with the corpus (100,000 384-dimension
+            vectors with their HNSW graph are ~180 MB); a search asks every
+            segment and merges.
     """
 
     hnsw_threshold: int = 50_000
@@ -110,6 +115,7 @@ class VectorIndexParameters:
     hnsw_ef_construction: int = 80
     hnsw_ef_search: int = 128
     milvus_insert_batch: int = 5_000
+    segment_vectors: int = 100_000
 
 
 DEFAULT_RETRIEVAL = RetrievalParameters()

@@ -11,13 +11,21 @@ import pytest
 
 from qa.config import VECTOR_STORE_NAMES
 from qa.parameters import VectorIndexParameters
-from qa.vector_index import VECTOR_STORES, VectorIndex, VectorMatches, create_vector_index, open_vector_index
+from qa.vector_index import (
+    VECTOR_STORES, VectorIndex, VectorMatches, VectorStoreError, create_vector_index, open_vector_index,
+)
 
 DIMENSION = 16
-# (store, kind): every store, exact and approximate.
-STORES = [("faiss", "flat"), ("faiss", "hnsw"), ("milvus", "flat"), ("milvus", "hnsw")]
 # Small graphs still search exhaustively enough to be exact on 60 vectors.
 PARAMETERS = VectorIndexParameters(hnsw_neighbors=16, hnsw_ef_construction=64, hnsw_ef_search=64)
+# FAISS in files of 25 vectors: the tests' 60 vectors fill three segments,
+# and adds of 40 and 20 cross from one into the next.
+SEGMENTED = VectorIndexParameters(hnsw_neighbors=16, hnsw_ef_construction=64, hnsw_ef_search=64,
+                                  segment_vectors=25)
+# (store, kind, parameters): every store, exact and approximate.
+STORES = [("faiss", "flat", PARAMETERS), ("faiss", "hnsw", PARAMETERS),
+          ("faiss", "flat", SEGMENTED), ("faiss", "hnsw", SEGMENTED),
+          ("milvus", "flat", PARAMETERS), ("milvus", "hnsw", PARAMETERS)]
 
 
 def unit_vectors(count: int, seed: int = 0) -> np.ndarray:
@@ -25,13 +33,14 @@ def unit_vectors(count: int, seed: int = 0) -> np.ndarray:
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
-@pytest.fixture(params=STORES, ids=[f"{store}-{kind}" for store, kind in STORES])
+@pytest.fixture(params=STORES, ids=[f"{store}-{kind}" + ("-segments" if parameters is SEGMENTED else "")
+                                    for store, kind, parameters in STORES])
 def make_index(request, tmp_path):
-    store, kind = request.param
+    store, kind, parameters = request.param
     opened: list[VectorIndex] = []
 
     def make(name: str = "chunks", directory=None) -> VectorIndex:
-        index = create_vector_index(store, directory or tmp_path, name, DIMENSION, 60, PARAMETERS, None, kind)
+        index = create_vector_index(store, directory or tmp_path, name, DIMENSION, 60, parameters, None, kind)
         opened.append(index)
         return index
 
@@ -105,11 +114,11 @@ def test_deleted_vectors_are_never_found(make_index):
     index = make_index()
     vectors = unit_vectors(60)
     index.add(vectors)
-    index.delete([3, 4])
+    index.delete([3, 4, 52])
     index.save()
-    assert len(index) == 58
-    for match in index.search_batch(vectors[[3, 4]], 10):
-        assert 3 not in match.ids and 4 not in match.ids and len(match) == 10
+    assert len(index) == 57
+    for match in index.search_batch(vectors[[3, 4, 52]], 10):
+        assert not {3, 4, 52} & set(match.ids) and len(match) == 10
 
 
 def test_saved_index_opens_with_the_same_answers(make_index, tmp_path):
@@ -144,3 +153,33 @@ def test_two_indexes_side_by_side_stay_apart(make_index):
 def test_unknown_store_names_the_known_ones(tmp_path):
     with pytest.raises(ValueError, match="faiss, milvus"):
         create_vector_index("annoy", tmp_path, "chunks", DIMENSION, 10)
+
+
+def test_faiss_segments_are_files_of_their_own(tmp_path):
+    """A FAISS index past ``segment_vectors`` is several files; a full segment
+    is written when the next begins (so a build holds one in memory), and an
+    index saved before segments existed (one ``file``) still opens."""
+    vectors = unit_vectors(60)
+    index = create_vector_index("faiss", tmp_path, "v", DIMENSION, 60, SEGMENTED, None, "hnsw")
+    index.add(vectors[:30])
+    assert (tmp_path / "v.faiss").is_file() and not (tmp_path / "v.1.faiss").exists()
+    index.add(vectors[30:])
+    description = index.save()
+    index.close()
+    assert description["segments"] == ["v.faiss", "v.1.faiss", "v.2.faiss"]
+    assert all((tmp_path / name).is_file() for name in description["segments"])
+    reopened = open_vector_index(tmp_path, description)
+    assert [reopened.search(vectors[row], 1).ids[0] for row in (0, 24, 25, 49, 50, 59)] == [0, 24, 25, 49, 50, 59]
+    assert np.allclose(reopened.vectors([59, 0, 30]), vectors[[59, 0, 30]], atol=1e-6)
+    with pytest.raises(VectorStoreError, match="read-only"):
+        reopened.add(vectors[:1])
+    reopened.close()
+
+    single = create_vector_index("faiss", tmp_path, "old", DIMENSION, 60, PARAMETERS, None, "flat")
+    single.add(vectors)
+    old_description = single.save()
+    single.close()
+    del old_description["segments"]
+    old = open_vector_index(tmp_path, old_description)
+    assert old.search(vectors[42], 1).ids == (42,) and len(old) == 60
+    old.close()
