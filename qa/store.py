@@ -228,7 +228,7 @@ def _write_build(target: Path, contents: IndexContents, choice: VectorStoreChoic
         _save(folder / f"{name}.npy", array)
     # The lexical index first: its token lists are gone before the vector
     # indexes, the largest part of a build's memory, are filled.
-    LexicalIndex.build(index_tokens([chunk.text for chunk in contents.chunks])).save(target / "lexical")
+    LexicalIndex.build(index_tokens(chunk.text for chunk in contents.chunks)).save(target / "lexical")
     return_freed_memory()
     dimension = int(contents.chunk_vectors.shape[1])
     (target / VECTORS_DIR).mkdir()
