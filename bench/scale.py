@@ -6,7 +6,7 @@ Chunks are Persian: sentences of the seed articles (and of the PersianQA
 paragraphs when ../shared is there) recombined, three to a chunk, ten chunks
 to an article. Vectors are random unit vectors (no model runs: this measures
 the store, not the embedder). The index is written by the real store code
-(``qa.store.write_index``) into a temporary directory, then a fresh process
+(``qa.index_writer.IndexWriter``) into a temporary directory, then a fresh process
 opens it and asks: dense search + sentence search + BM25 + fusion + cosines,
 the retrieval path of every question, with fixed query vectors (stored
 vectors plus noise) and query words taken from the chunks.
@@ -41,7 +41,9 @@ sys.path.insert(0, str(ROOT))
 from qa.chunking import chunk_id_for  # noqa: E402
 from qa.corpus import load_corpus  # noqa: E402
 from qa.parameters import VectorIndexParameters  # noqa: E402
-from qa.store import IndexContents, SentenceRef, VectorStoreChoice, load_index, write_index  # noqa: E402
+from qa.index_writer import IndexWriter  # noqa: E402
+from qa.layout import Manifest  # noqa: E402
+from qa.store import VectorStoreChoice, load_index  # noqa: E402
 from qa.text import split_sentences  # noqa: E402
 from qa.types import Article, Chunk, Span  # noqa: E402
 
@@ -81,41 +83,36 @@ def unit_vectors(rng: np.random.Generator, count: int) -> np.ndarray:
     return vectors
 
 
-def synthetic_contents(chunk_count: int, seed: int = 13) -> IndexContents:
-    """Articles, chunks and sentences made of recombined real sentences, with random vectors."""
+def write_synthetic_index(index_dir: Path, chunk_count: int, choice: VectorStoreChoice, seed: int = 13) -> Manifest:
+    """Write an index of articles made of recombined real sentences, with random vectors.
+
+    The articles go through the real writer one at a time, as a build sends them.
+    """
     pool = source_sentences()
     picker = random.Random(seed)
     rng = np.random.default_rng(seed)
-    articles, chunks, sentences = [], [], []
-    seen: set[str] = set()
-    while len(chunks) < chunk_count:
-        number = len(articles)
-        doc_id = f"synthetic_{number:07d}"
-        parts, pieces = [], []
-        position = 0
-        for _ in range(min(CHUNKS_PER_ARTICLE, chunk_count - len(chunks))):
-            spans = []
-            start = position
-            for sentence in picker.sample(pool, SENTENCES_PER_CHUNK):
-                spans.append(Span(position, position + len(sentence)))
-                parts.append(sentence)
-                position += len(sentence) + 1
-            pieces.append((start, position - 1, tuple(spans)))
-        text = " ".join(parts)
-        article = Article(doc_id=doc_id, path=f"{doc_id}.txt", title=parts[0][:60], text=text)
-        articles.append(article)
-        for start, end, spans in pieces:
-            chunk_id = chunk_id_for(text[start:end])
-            if chunk_id in seen:
-                continue
-            seen.add(chunk_id)
-            chunks.append(Chunk(chunk_id, doc_id, start, end, text[start:end], spans))
-            sentences += [SentenceRef(doc_id, span.start, span.end) for span in spans]
-    return IndexContents(
-        articles=tuple(articles), chunks=tuple(chunks), chunk_vectors=unit_vectors(rng, len(chunks)),
-        sentences=tuple(sentences), sentence_vectors=unit_vectors(rng, len(sentences)),
-        embedder="random", embedder_id="random:none:384", chunking={"synthetic": True}, data_dir="synthetic",
-    )
+    with IndexWriter(index_dir, choice) as writer:
+        number = 0
+        while writer.chunk_count < chunk_count:
+            doc_id = f"synthetic_{number:07d}"
+            number += 1
+            parts, pieces = [], []
+            position = 0
+            for _ in range(min(CHUNKS_PER_ARTICLE, chunk_count - writer.chunk_count)):
+                spans = []
+                start = position
+                for sentence in picker.sample(pool, SENTENCES_PER_CHUNK):
+                    spans.append(Span(position, position + len(sentence)))
+                    parts.append(sentence)
+                    position += len(sentence) + 1
+                pieces.append((start, position - 1, tuple(spans)))
+            text = " ".join(parts)
+            article = Article(doc_id=doc_id, path=f"{doc_id}.txt", title=parts[0][:60], text=text)
+            writer.add_article(article, [Chunk(chunk_id_for(text[start:end]), doc_id, start, end, text[start:end], spans)
+                                         for start, end, spans in pieces])
+        writer.write_tables()
+        writer.write_vectors(unit_vectors(rng, writer.chunk_count), unit_vectors(rng, writer.sentence_count))
+        return writer.commit("random", "random:none:384", {"synthetic": True}, "synthetic", 0.0)
 
 
 def memory_megabytes(field: str) -> float:
@@ -191,18 +188,14 @@ def main() -> None:
     if args.measure:
         print(json.dumps(measure_asks(args.measure)))
         return
-    started = time.perf_counter()
-    contents = synthetic_contents(args.chunks)
-    made_s = time.perf_counter() - started
     index_dir = args.keep or Path(tempfile.mkdtemp(prefix="qa-scale-"))
     parameters = VectorIndexParameters(hnsw_neighbors=args.hnsw_neighbors,
                                        hnsw_ef_construction=args.hnsw_ef_construction)
     started = time.perf_counter()
-    manifest = write_index(index_dir, contents, VectorStoreChoice(args.vector_store, kind=args.kind,
-                                                                  parameters=parameters))
+    manifest = write_synthetic_index(index_dir, args.chunks, VectorStoreChoice(args.vector_store, kind=args.kind,
+                                                                              parameters=parameters))
     build_s = time.perf_counter() - started
     build_rss = peak_rss_megabytes()
-    del contents
     reader = subprocess.run([sys.executable, __file__, "--measure", str(index_dir)], capture_output=True, text=True)
     if reader.returncode != 0:
         raise SystemExit(f"the reader process failed:\n{reader.stderr[-3000:]}")
@@ -211,7 +204,7 @@ def main() -> None:
         "articles": manifest.articles, "vector_store": args.vector_store,
         "kind": manifest.vector_store["chunks"]["kind"],
         "hnsw_neighbors": args.hnsw_neighbors, "hnsw_ef_construction": args.hnsw_ef_construction,
-        "synthesis_s": round(made_s, 1), "build_s": round(build_s, 1), "build_rss_mb": round(build_rss),
+        "build_s": round(build_s, 1), "build_rss_mb": round(build_rss),
         **json.loads(reader.stdout.strip().splitlines()[-1]),
         "disk_mb": round(disk_megabytes(index_dir)),
     }

@@ -14,6 +14,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from .reasons import describe
 from .text import search_key
@@ -430,11 +431,72 @@ def list_article_files(data_dir: Path) -> tuple[list[Path], list[SkippedFile]]:
     return sorted(files), skipped
 
 
-def load_corpus(data_dir: Path, max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES) -> Corpus:
-    """Read every article under ``data_dir`` (recursively, hidden files ignored).
+class CorpusReader:
+    """Reads the articles of a data directory one file at a time.
 
-    A file that cannot be read, for any reason, is skipped with a reason; the
-    others still load.
+    Iterating yields every article (recursively, hidden files ignored) in
+    ``doc_id`` order, reading each file only when its turn comes, so a build
+    holds one file's articles at a time. A file that cannot be read, for any
+    reason, is skipped with a reason; the others still load. Each iteration
+    reads the directory afresh and refills :attr:`skipped` and :attr:`warnings`.
+
+    Args:
+        data_dir: The data directory.
+        max_article_bytes: Largest article file read.
+
+    Raises:
+        CorpusError: When ``data_dir`` does not exist or is not a directory.
+    """
+
+    def __init__(self, data_dir: Path, max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES) -> None:
+        if not data_dir.is_dir():
+            raise CorpusError(f"Data directory {data_dir} does not exist (put article files there, or pass --data DIR)")
+        self.data_dir = data_dir
+        self.max_article_bytes = max_article_bytes
+        self.skipped: list[SkippedFile] = []
+        self.warnings: list[SkippedFile] = []
+
+    def __iter__(self) -> Iterator[Article]:
+        data_dir = self.data_dir
+        root = data_dir.resolve()
+        files, skipped = list_article_files(data_dir)
+        self.skipped, self.warnings = skipped, []
+        stems: dict[str, int] = {}
+        for path in files:
+            stem = path.relative_to(data_dir).with_suffix("").as_posix()
+            stems[stem] = stems.get(stem, 0) + 1
+        named = []
+        for path in files:
+            stem = path.relative_to(data_dir).with_suffix("").as_posix()
+            named.append((stem if stems[stem] == 1 else path.relative_to(data_dir).as_posix(), path))
+        # A file's articles are its doc_id or ``doc_id#n``: files in doc_id
+        # order, and each file's records sorted, give the articles in doc_id order.
+        named.sort(key=lambda item: item[0])
+        for doc_id, path in named:
+            relative = path.relative_to(data_dir).as_posix()
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                self.skipped.append(SkippedFile(relative, "unsupported_type", {"suffix": path.suffix or "(none)"}))
+                continue
+            problem = _link_problem(path, root)
+            if problem:
+                self.skipped.append(SkippedFile(relative, problem))
+                continue
+            try:
+                result = read_file(path, relative, doc_id, self.max_article_bytes)
+            except Exception as error:  # one hostile file must never stop the build
+                log.debug("reading %s failed", relative, exc_info=True)
+                self.skipped.append(SkippedFile(relative, "read_failed",
+                                                {"error": f"{type(error).__name__}: {error}"[:200]}))
+                continue
+            self.skipped.extend(result.skipped)
+            self.warnings.extend(result.warnings)
+            yield from sorted(result.articles, key=lambda article: article.doc_id)
+        for problem in self.skipped:
+            log.warning("skipped %s: %s", problem.path, problem.reason)
+
+
+def load_corpus(data_dir: Path, max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES) -> Corpus:
+    """Read every article under ``data_dir`` into memory (see :class:`CorpusReader`).
 
     Args:
         data_dir: The data directory.
@@ -447,37 +509,6 @@ def load_corpus(data_dir: Path, max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYT
     Raises:
         CorpusError: When ``data_dir`` does not exist or is not a directory.
     """
-    if not data_dir.is_dir():
-        raise CorpusError(f"Data directory {data_dir} does not exist (put article files there, or pass --data DIR)")
-    root = data_dir.resolve()
-    files, skipped = list_article_files(data_dir)
-    warnings: list[SkippedFile] = []
-    stems: dict[str, int] = {}
-    for path in files:
-        stem = path.relative_to(data_dir).with_suffix("").as_posix()
-        stems[stem] = stems.get(stem, 0) + 1
-    articles: list[Article] = []
-    for path in files:
-        relative = path.relative_to(data_dir).as_posix()
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            skipped.append(SkippedFile(relative, "unsupported_type", {"suffix": path.suffix or "(none)"}))
-            continue
-        problem = _link_problem(path, root)
-        if problem:
-            skipped.append(SkippedFile(relative, problem))
-            continue
-        stem = path.relative_to(data_dir).with_suffix("").as_posix()
-        doc_id = stem if stems[stem] == 1 else relative
-        try:
-            result = read_file(path, relative, doc_id, max_article_bytes)
-        except Exception as error:  # one hostile file must never stop the build
-            log.debug("reading %s failed", relative, exc_info=True)
-            skipped.append(SkippedFile(relative, "read_failed", {"error": f"{type(error).__name__}: {error}"[:200]}))
-            continue
-        articles.extend(result.articles)
-        skipped.extend(result.skipped)
-        warnings.extend(result.warnings)
-    for problem in skipped:
-        log.warning("skipped %s: %s", problem.path, problem.reason)
-    articles.sort(key=lambda article: article.doc_id)
-    return Corpus(tuple(articles), tuple(skipped), tuple(warnings))
+    reader = CorpusReader(data_dir, max_article_bytes)
+    articles = sorted(reader, key=lambda article: article.doc_id)
+    return Corpus(tuple(articles), tuple(reader.skipped), tuple(reader.warnings))

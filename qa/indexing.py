@@ -3,7 +3,11 @@
 Incremental: articles whose content hash and chunking are unchanged keep
 their chunks, and every chunk or sentence whose text was embedded before by
 the same embedder keeps its vector; only new text is embedded. The result is
-written by :func:`qa.store.write_index`, atomically.
+written by :class:`qa.index_writer.IndexWriter` and made active atomically.
+
+Articles are read twice, one file at a time: first for their hashes only
+(enough to tell that the index is up to date), then to chunk and write them.
+No step holds the corpus's texts together in memory.
 """
 
 from __future__ import annotations
@@ -14,19 +18,21 @@ import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
 from .chunking import ChunkingSettings, chunk_article
-from .corpus import DEFAULT_MAX_ARTICLE_BYTES, load_corpus
+from .corpus import DEFAULT_MAX_ARTICLE_BYTES, CorpusReader
 from .embedding import Embedder
+from .index_writer import IndexWriter, RowTexts, sentence_embedding_input
 from .progress import Progress
+from .memory import release_pages
 from .store import (
-    BuildLock, IndexContents, IndexUnavailable, LoadedIndex, SentenceRef, VectorStoreChoice, active_build,
-    load_index, read_manifest, release_pages, remove_stale_builds, sentence_refs, write_index,
+    BuildLock, IndexUnavailable, LoadedIndex, VectorStoreChoice, active_build, load_index, read_manifest,
+    remove_stale_builds,
 )
-from .types import Article, BuildSummary, Chunk
+from .types import BuildSummary, Chunk
 
 
 def _same_vector_store(previous: LoadedIndex, choice: VectorStoreChoice) -> bool:
@@ -56,16 +62,6 @@ def _text_key(text: str) -> bytes:
     return hashlib.sha256(text.encode()).digest()
 
 
-def sentence_embedding_input(article: Article, start: int, end: int) -> str:
-    """Return the text embedded for one sentence: the headline, then the sentence.
-
-    A sentence alone often names its subject only by a pronoun ("وی افزود");
-    the headline puts it back, so the sentence vector matches questions that
-    name the subject.
-    """
-    return f"{article.title}: {article.text[start:end]}"
-
-
 def _reusable_index(index_dir: Path, embedder: Embedder, full: bool, notes: list[str]) -> LoadedIndex | None:
     if full:
         return None
@@ -85,26 +81,30 @@ def _reusable_index(index_dir: Path, embedder: Embedder, full: bool, notes: list
         return None
 
 
-class _SentenceTexts(Sequence[str]):
-    """The embedding input of each sentence, made when asked for: a list of
-    them all (headline and sentence, for every sentence of the corpus) was
-    one of the build's largest allocations."""
+class StoredTexts:
+    """Digests of the texts a previous build embedded, with the row of each,
+    sorted for lookup (32 bytes and a row per text; no text is kept).
 
-    def __init__(self, sentences: Sequence[SentenceRef], articles: Mapping[str, Article]) -> None:
-        self._sentences = sentences
-        self._articles = articles
+    Args:
+        texts: The previous build's texts, in table order.
+    """
 
-    def __len__(self) -> int:
-        return len(self._sentences)
+    def __init__(self, texts: Sequence[str]) -> None:
+        keys = np.empty(len(texts), dtype=f"V{_KEY_BYTES}")
+        for row in range(len(texts)):
+            keys[row] = _text_key(texts[row])
+        self._rows = np.argsort(keys, kind="stable")
+        self._keys = keys[self._rows]
 
-    def __getitem__(self, row):  # type: ignore[override]
-        if isinstance(row, slice):
-            return [self[i] for i in range(*row.indices(len(self)))]
-        sentence = self._sentences[row]
-        return sentence_embedding_input(self._articles[sentence.doc_id], sentence.start, sentence.end)
+    def find(self, keys: np.ndarray) -> np.ndarray:
+        """Return the stored row of each key, -1 where the text was not stored."""
+        if not len(self._keys):
+            return np.full(len(keys), -1, dtype=np.int64)
+        positions = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
+        return np.where(self._keys[positions] == keys, self._rows[positions], -1)
 
 
-def _embed_reusing(texts: Sequence[str], previous: Mapping[bytes, int], previous_vectors: Callable[[list[int]], np.ndarray],
+def _embed_reusing(texts: Sequence[str], previous: StoredTexts | None, previous_vectors: Callable[[list[int]], np.ndarray],
                    embedder: Embedder, stage: str, progress: Progress | None, target: Path) -> tuple[np.ndarray, int]:
     """Return vectors for ``texts``, embedding only those not in ``previous``.
 
@@ -117,7 +117,7 @@ def _embed_reusing(texts: Sequence[str], previous: Mapping[bytes, int], previous
 
     Args:
         texts: Texts to embed, in table order.
-        previous: Text key -> row of a vector the previous build stored.
+        previous: The texts the previous build stored vectors for (None: no previous build).
         previous_vectors: Reads stored vectors by row.
         embedder: Embeds the rest.
         stage: Progress stage name.
@@ -147,14 +147,15 @@ def _embed_reusing(texts: Sequence[str], previous: Mapping[bytes, int], previous
         return rows, np.repeat(np.arange(len(batch)), counts)
 
     vectors = np.lib.format.open_memmap(target, mode="w+", dtype=np.float32, shape=(len(texts), embedder.dimension))
+    stored_rows = previous.find(distinct) if previous is not None else np.full(len(distinct), -1)
     reused: list[int] = []
     missing: list[int] = []
     for d in in_order.tolist():
-        (reused if bytes(distinct[d]) in previous else missing).append(d)
+        (reused if stored_rows[d] >= 0 else missing).append(d)
     for start in range(0, len(reused), _EMBED_BATCH):
         batch = reused[start:start + _EMBED_BATCH]
         rows, place = rows_of(batch)
-        vectors[rows] = previous_vectors([previous[bytes(distinct[d])] for d in batch])[place]
+        vectors[rows] = previous_vectors([int(stored_rows[d]) for d in batch])[place]
         release_pages(vectors)
     # Progress counts tokens, not texts: embedding time grows with tokens, so
     # tokens/s and the time left stay steady while passage lengths vary.
@@ -183,40 +184,39 @@ def _embed_reusing(texts: Sequence[str], previous: Mapping[bytes, int], previous
     return vectors, len(missing)
 
 
-def _embed_chunks_and_sentences(chunks: list[Chunk], articles_in_order: tuple[Article, ...] | list[Article],
-                                previous: LoadedIndex | None, embedder: Embedder, progress: Progress | None,
-                                scratch: Path) -> tuple[np.ndarray, np.ndarray, tuple, int]:
-    """Embed (or reuse) the vectors of every chunk and sentence, into ``scratch``.
+def _embed_chunks_and_sentences(writer: IndexWriter, previous: LoadedIndex | None, embedder: Embedder,
+                                progress: Progress | None, scratch: Path) -> tuple[np.ndarray, np.ndarray, int]:
+    """Embed (or reuse) the vectors of every chunk and sentence the writer holds, into ``scratch``.
 
     Returns:
-        Chunk vectors, sentence vectors (both memory-mapped), the sentences,
+        Chunk vectors, sentence vectors (both memory-mapped, in table order),
         and how many distinct passages were embedded.
     """
-    reusable: dict[bytes, int] = {}
-    reusable_sentences: dict[bytes, int] = {}
+    stored_chunks = stored_sentences = None
     if previous is not None:
-        for row, chunk in enumerate(previous.chunks):
-            reusable[_text_key(chunk.text)] = row
-        for row, ref in enumerate(previous.sentence_refs()):
-            text = sentence_embedding_input(previous.articles[ref.doc_id], ref.start, ref.end)
-            reusable_sentences[_text_key(text)] = row
-    try:
-        articles = {article.doc_id: article for article in articles_in_order}
-        chunk_vectors, embedded = _embed_reusing(
-            [chunk.text for chunk in chunks], reusable, previous.chunk_vectors_at if previous else _none,
-            embedder, "embedding passages", progress, scratch / "chunks.npy")
-        sentences = sentence_refs(chunks)
-        sentence_vectors, _ = _embed_reusing(
-            _SentenceTexts(sentences, articles), reusable_sentences, previous.sentence_vectors_at if previous else _none,
-            embedder, "embedding sentences", progress, scratch / "sentences.npy")
-    finally:
-        if previous is not None:
-            previous.close()
-    return chunk_vectors, sentence_vectors, sentences, embedded
+        chunks = previous.chunks
+        stored_chunks = StoredTexts(RowTexts(len(chunks), chunks.text))
+        rows, starts, ends = previous.sentence_table()
+        articles = previous.articles
+        stored_sentences = StoredTexts(RowTexts(len(rows), lambda row: sentence_embedding_input(
+            articles.at(int(rows[row])), int(starts[row]), int(ends[row]))))
+    chunk_vectors, embedded = _embed_reusing(
+        writer.chunk_texts(), stored_chunks, previous.chunk_vectors_at if previous else _none,
+        embedder, "embedding passages", progress, scratch / "chunks.npy")
+    sentence_vectors, _ = _embed_reusing(
+        writer.sentence_texts(), stored_sentences, previous.sentence_vectors_at if previous else _none,
+        embedder, "embedding sentences", progress, scratch / "sentences.npy")
+    return chunk_vectors, sentence_vectors, embedded
 
 
 def _none(rows: list[int]) -> np.ndarray:
     raise AssertionError("no previous index to reuse vectors from")
+
+
+def _previous_chunks(previous: LoadedIndex, doc_id: str) -> list[Chunk]:
+    """Return the chunks the previous build stored for an article."""
+    rows = previous.chunks.rows_of_article(previous.articles.row_of(doc_id))
+    return [previous.chunks[row] for row in rows]
 
 
 def build_index(data_dir: Path, index_dir: Path, embedder: Embedder,
@@ -251,68 +251,73 @@ def build_index(data_dir: Path, index_dir: Path, embedder: Embedder,
             shutil.rmtree(stale, ignore_errors=True)  # a killed build's vectors
         if progress:
             progress("reading articles", 0, 1)
-        corpus = load_corpus(data_dir, max_article_bytes)
-        if not corpus.articles:
-            reasons = "; ".join(f"{s.path}: {s.reason}" for s in corpus.skipped[:5])
-            raise BuildError(f"No readable article in {data_dir}" + (f" ({reasons})" if reasons else "")
-                             + ". The existing index, if any, is unchanged.")
+        corpus = CorpusReader(data_dir, max_article_bytes)
+        # First reading: the hashes alone tell whether anything changed.
+        new_hashes = {article.doc_id: article.content_hash for article in corpus}
+        skipped, warnings = tuple(corpus.skipped), tuple(corpus.warnings)
+        if not new_hashes:
+            _raise_nothing_to_index(data_dir, skipped)
         notes: list[str] = []
         previous = _reusable_index(index_dir, embedder, full, notes)
         chunking_record = asdict(chunking)
         same_chunking = previous is not None and previous.manifest.chunking == chunking_record
         old_hashes = previous.manifest.documents if previous else {}
-        new_hashes = {article.doc_id: article.content_hash for article in corpus.articles}
         added = sum(1 for doc_id in new_hashes if doc_id not in old_hashes)
         changed = sum(1 for doc_id, h in new_hashes.items() if doc_id in old_hashes and old_hashes[doc_id] != h)
         removed = sum(1 for doc_id in old_hashes if doc_id not in new_hashes)
         same_store = previous is not None and _same_vector_store(previous, vector_store)
         if previous is not None and same_chunking and same_store and old_hashes == new_hashes:
             summary = BuildSummary(
-                articles=len(corpus.articles), chunks=len(previous.chunks), embedded=0,
-                reused=len(previous.chunks), added=0, changed=0, removed=0, skipped=corpus.skipped,
+                articles=len(new_hashes), chunks=len(previous.chunks), embedded=0,
+                reused=len(previous.chunks), added=0, changed=0, removed=0, skipped=skipped,
                 seconds=time.monotonic() - started, index_dir=str(index_dir), up_to_date=True,
-                warnings=corpus.warnings,
+                warnings=warnings,
             )
             previous.close()
             return summary
 
-        old_chunks: dict[str, list[Chunk]] = {}
-        if previous is not None and same_chunking:
-            for chunk in previous.chunks:
-                old_chunks.setdefault(chunk.doc_id, []).append(chunk)
-        chunks: list[Chunk] = []
-        seen: set[str] = set()
-        for number, article in enumerate(corpus.articles):
-            if progress:
-                progress("chunking", number, len(corpus.articles))
-            unchanged = old_hashes.get(article.doc_id) == article.content_hash and article.doc_id in old_chunks
-            pieces = old_chunks[article.doc_id] if unchanged else chunk_article(article, embedder.count_tokens, chunking)
-            for chunk in pieces:
-                # The same passage in two articles is stored once.
-                if chunk.chunk_id not in seen:
-                    seen.add(chunk.chunk_id)
-                    chunks.append(chunk)
-
         scratch = Path(tempfile.mkdtemp(prefix=_SCRATCH_PREFIX, dir=index_dir))
         try:
-            chunk_vectors, sentence_vectors, sentences, embedded = _embed_chunks_and_sentences(
-                chunks, corpus.articles, previous, embedder, progress, scratch)
-            if progress:
-                progress("writing index", 0, 1)
-            write_index(index_dir, IndexContents(
-                articles=corpus.articles, chunks=tuple(chunks), chunk_vectors=chunk_vectors,
-                sentences=sentences, sentence_vectors=sentence_vectors, embedder=embedder.name,
-                embedder_id=embedder.id, chunking=chunking_record, data_dir=str(data_dir),
-                build_seconds=time.monotonic() - started,
-            ), vector_store)
+            with IndexWriter(index_dir, vector_store) as writer:
+                # Second reading: one article at a time, chunked and written.
+                for number, article in enumerate(corpus):
+                    if progress:
+                        progress("chunking", number, len(new_hashes))
+                    unchanged = (same_chunking and old_hashes.get(article.doc_id) == article.content_hash
+                                 and article.doc_id in previous.articles)
+                    pieces = _previous_chunks(previous, article.doc_id) if unchanged else []
+                    writer.add_article(article, pieces or chunk_article(article, embedder.count_tokens, chunking))
+                if writer.article_count == 0:  # the files went away since the first reading
+                    _raise_nothing_to_index(data_dir, tuple(corpus.skipped))
+                writer.write_tables(scratch)
+                try:
+                    chunk_vectors, sentence_vectors, embedded = _embed_chunks_and_sentences(
+                        writer, previous, embedder, progress, scratch)
+                finally:
+                    if previous is not None:
+                        previous.close()
+                if progress:
+                    progress("writing index", 0, 1)
+                writer.write_vectors(chunk_vectors, sentence_vectors)
+                writer.commit(embedder.name, embedder.id, chunking_record, str(data_dir),
+                              time.monotonic() - started)
+                chunk_count = writer.chunk_count
         finally:
+            if previous is not None:
+                previous.close()
             # Open memory maps keep their pages after the unlink (POSIX).
             shutil.rmtree(scratch, ignore_errors=True)
         if progress:
             progress("writing index", 1, 1)
         return BuildSummary(
-            articles=len(corpus.articles), chunks=len(chunks), embedded=embedded, reused=len(chunks) - embedded,
-            added=added if previous is not None else len(corpus.articles), changed=changed, removed=removed,
-            skipped=corpus.skipped, seconds=time.monotonic() - started, index_dir=str(index_dir),
-            full=previous is None, notes=tuple(notes), warnings=corpus.warnings,
+            articles=len(new_hashes), chunks=chunk_count, embedded=embedded, reused=chunk_count - embedded,
+            added=added if previous is not None else len(new_hashes), changed=changed, removed=removed,
+            skipped=skipped, seconds=time.monotonic() - started, index_dir=str(index_dir),
+            full=previous is None, notes=tuple(notes), warnings=warnings,
         )
+
+
+def _raise_nothing_to_index(data_dir: Path, skipped: tuple) -> None:
+    reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5])
+    raise BuildError(f"No readable article in {data_dir}" + (f" ({reasons})" if reasons else "")
+                     + ". The existing index, if any, is unchanged.")

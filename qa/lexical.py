@@ -9,12 +9,15 @@ build's chunk table.
 from __future__ import annotations
 
 import logging
+import tempfile
 from array import array
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 import numpy as np
+
+from .memory import release_pages
 
 
 @lru_cache(maxsize=1)
@@ -49,55 +52,93 @@ _B = 0.75
 _EMPTY = "\u0000"
 
 
-def _score_matrix(token_lists: Iterable[Sequence[str]]) -> tuple[dict, dict[str, int], int]:
+# (document, token) pairs put in place per pass over the spilled pairs: the
+# matrix is filled a block of columns at a time, so a build holds one block.
+_BLOCK_PAIRS = 2_000_000
+# Pairs read from the spilled files at once.
+_READ_PAIRS = 1_000_000
+
+
+def _score_matrix(token_lists: Iterable[Sequence[str]], scratch: Path) -> tuple[dict, dict[str, int], int]:
     """Return bm25s's score matrix (CSC: one column per token), its vocabulary
     and how many token lists were read.
 
     The same numbers bm25s's ``BM25.index`` computes ("lucene" BM25: idf
     ``log(1 + (N - df + 0.5) / (df + 0.5))``, tf part ``tf / (tf + k1 (1 - b
-    + b len / mean len))``), made from integer arrays: bm25s builds them from
-    Python lists of every token of every document and then sorts 64-bit
-    keys, about 40 bytes per (document, token) pair (430 MB at 40,000
-    passages); here it is about 12 bytes at the peak and the token strings
-    are never all held.
+    + b len / mean len))``), made without holding the corpus: bm25s keeps
+    every token of every document in Python lists and sorts 64-bit keys
+    over all (document, token) pairs (about 40 bytes a pair, 430 MB at
+    40,000 passages). Here each document's distinct token ids and counts are
+    written to files in ``scratch`` as it is read; the matrix, memory-mapped
+    there too, is then filled a block of columns at a time
+    (:data:`_BLOCK_PAIRS` pairs). What stays in memory is the vocabulary and
+    a few numbers per document and per token.
     """
     vocabulary: dict[str, int] = {}
-    token_ids = array("i")   # the distinct tokens of each document, in document order
-    frequencies = array("i")  # how often each occurs in its document
-    distinct = array("q")     # per document: how many distinct tokens
-    lengths = array("q")      # per document: how many tokens
-    for tokens in token_lists:
-        tokens = list(tokens) or [_EMPTY]
-        ids = np.fromiter((vocabulary.setdefault(token, len(vocabulary)) for token in tokens),
-                          dtype=np.int32, count=len(tokens))
-        unique, counts = np.unique(ids, return_counts=True)
-        token_ids.frombytes(unique.astype(np.int32).tobytes())
-        frequencies.frombytes(counts.astype(np.int32).tobytes())
-        distinct.append(len(unique))
-        lengths.append(len(tokens))
+    document_frequency = np.zeros(1024, dtype=np.int64)
+    distinct = array("q")  # per document: how many distinct tokens
+    lengths = array("q")   # per document: how many tokens
+    with (scratch / "tokens.bin").open("wb") as token_file, (scratch / "counts.bin").open("wb") as count_file:
+        for tokens in token_lists:
+            tokens = list(tokens) or [_EMPTY]
+            ids = np.fromiter((vocabulary.setdefault(token, len(vocabulary)) for token in tokens),
+                              dtype=np.int32, count=len(tokens))
+            unique, counts = np.unique(ids, return_counts=True)
+            if len(vocabulary) > len(document_frequency):
+                grown = np.zeros(max(2 * len(document_frequency), len(vocabulary)), dtype=np.int64)
+                grown[:len(document_frequency)] = document_frequency
+                document_frequency = grown
+            document_frequency[unique] += 1
+            token_file.write(unique.astype(np.int32).tobytes())
+            count_file.write(counts.astype(np.int32).tobytes())
+            distinct.append(len(unique))
+            lengths.append(len(tokens))
     if not lengths:
-        matrix, vocabulary, _ = _score_matrix([[_EMPTY]])
+        matrix, vocabulary, _ = _score_matrix([[_EMPTY]], scratch)
         return matrix, vocabulary, 0
     documents = len(lengths)
-    columns = np.frombuffer(token_ids, dtype=np.int32)
-    document_frequency = np.bincount(columns, minlength=len(vocabulary))
+    vocabulary_size = len(vocabulary)
+    document_frequency = document_frequency[:vocabulary_size]
+    pairs = int(np.sum(np.frombuffer(distinct, dtype=np.int64)))
+    columns = np.memmap(scratch / "tokens.bin", dtype=np.int32, mode="r", shape=(pairs,))
+    frequencies = np.memmap(scratch / "counts.bin", dtype=np.int32, mode="r", shape=(pairs,))
+    # The first pair of each document, to find a pair's document.
+    first_pair = np.concatenate([[0], np.cumsum(np.frombuffer(distinct, dtype=np.int64))])
     idf = np.log(1 + (documents - document_frequency + 0.5) / (document_frequency + 0.5)).astype(np.float32)
     document_lengths = np.frombuffer(lengths, dtype=np.int64)
-    rows = np.repeat(np.arange(documents, dtype=np.int32), np.frombuffer(distinct, dtype=np.int64))
-    # bm25s's arithmetic: float32 idf times a float64 tf part, stored as float32.
-    tf = np.frombuffer(frequencies, dtype=np.int32).astype(np.float32)
     norm = _K1 * (1 - _B + _B * document_lengths / document_lengths.mean())
-    scores = (idf[columns] * (tf / (tf + norm[rows]))).astype(np.float32)
-    del tf
-    # Rows are in document order, so a stable sort by token keeps each
-    # column's documents ascending, as a CSC matrix wants.
-    order = np.argsort(columns, kind="stable")
-    matrix = {
-        "data": scores[order],
-        "indices": rows[order],
-        "indptr": np.concatenate([[0], np.cumsum(document_frequency)]).astype(np.int64),
-        "num_docs": documents,
-    }
+    indptr = np.concatenate([[0], np.cumsum(document_frequency)]).astype(np.int64)
+    data = np.lib.format.open_memmap(scratch / "data.npy", mode="w+", dtype=np.float32, shape=(pairs,))
+    indices = np.lib.format.open_memmap(scratch / "indices.npy", mode="w+", dtype=np.int32, shape=(pairs,))
+    first = 0
+    while first < vocabulary_size:
+        # The columns whose pairs fit in one block; at least one column.
+        last = int(np.searchsorted(indptr, indptr[first] + _BLOCK_PAIRS, side="right")) - 1
+        last = min(max(last, first + 1), vocabulary_size)
+        block_scores, block_rows, block_columns = [], [], []
+        for start in range(0, pairs, _READ_PAIRS):
+            read = np.asarray(columns[start:start + _READ_PAIRS])
+            picked = np.flatnonzero((read >= first) & (read < last))
+            if not len(picked):
+                continue
+            rows = np.searchsorted(first_pair, picked + start, side="right") - 1
+            tf = np.asarray(frequencies[start:start + _READ_PAIRS])[picked].astype(np.float32)
+            in_block = read[picked]
+            # bm25s's arithmetic: float32 idf times a float64 tf part, stored as float32.
+            block_scores.append((idf[in_block] * (tf / (tf + norm[rows]))).astype(np.float32))
+            block_rows.append(rows.astype(np.int32))
+            block_columns.append(in_block)
+        release_pages(columns)
+        release_pages(frequencies)
+        # Pairs come in document order, so a stable sort by token keeps each
+        # column's documents ascending, as a CSC matrix wants.
+        order = np.argsort(np.concatenate(block_columns), kind="stable")
+        data[indptr[first]:indptr[last]] = np.concatenate(block_scores)[order]
+        indices[indptr[first]:indptr[last]] = np.concatenate(block_rows)[order]
+        release_pages(data)
+        release_pages(indices)
+        first = last
+    matrix = {"data": data, "indices": indices, "indptr": indptr, "num_docs": documents}
     if "" not in vocabulary:
         vocabulary[""] = len(vocabulary)  # bm25s's "empty token", scored nowhere
     return matrix, vocabulary, documents
@@ -116,14 +157,23 @@ class LexicalIndex:
         self.documents = documents
 
     @classmethod
-    def build(cls, token_lists: Iterable[Sequence[str]]) -> "LexicalIndex":
+    def build(cls, token_lists: Iterable[Sequence[str]], scratch: Path | None = None) -> "LexicalIndex":
         """Index one token list per chunk (any iterable: it is read once, in order).
 
         The matrix is bm25s's (tested equal to ``BM25.index``), computed
         here with less memory and handed to a bm25s retriever, which saves,
         opens and searches it.
+
+        Args:
+            token_lists: One token list per chunk.
+            scratch: Where the build's temporary files go (a temporary
+                directory inside it, removed before returning); None: the
+                system's temporary directory.
         """
-        matrix, vocabulary, documents = _score_matrix(token_lists)
+        with tempfile.TemporaryDirectory(prefix="lexical-", dir=scratch) as folder:
+            # The matrix stays memory-mapped from files unlinked here (POSIX
+            # keeps them while mapped) until it is saved or dropped.
+            matrix, vocabulary, documents = _score_matrix(token_lists, Path(folder))
         retriever = _bm25s().BM25()
         # What bm25s's own index() sets.
         retriever.scores = matrix

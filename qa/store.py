@@ -1,6 +1,6 @@
-"""Writing and opening an index: tables of articles, chunks and sentences,
-two vector indexes (passages, sentences) behind :class:`~qa.vector_index.VectorIndex`,
-and a BM25 index.
+"""Opening an index: tables of articles, chunks and sentences, two vector
+indexes (passages, sentences) behind :class:`~qa.vector_index.VectorIndex`,
+and a BM25 index (:mod:`qa.index_writer` writes them).
 
 The files are described in :mod:`qa.layout`. Opening reads no chunk text and
 parses no per-chunk JSON: the chunk and sentence tables are ``.npy`` arrays,
@@ -11,13 +11,12 @@ vectors stay in the vector store, memory-mapped for FAISS. Searches return
 
 from __future__ import annotations
 
-import ctypes
 import json
 import mmap
+import os
 import threading
-import time
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
@@ -25,52 +24,25 @@ from typing import Iterator
 import numpy as np
 
 from .layout import (
-    FORMAT_VERSION, MANIFEST_FILE, IndexUnavailable, Manifest, active_build, check_files, commit_build,
-    file_records, new_build_directory, read_manifest, remove_build_directory, stale_builds,
+    FORMAT_VERSION, MANIFEST_FILE, IndexUnavailable, Manifest, active_build, check_files, read_manifest,
+    remove_build_directory, stale_builds,
 )
-from .lexical import LexicalIndex, index_tokens
+from .lexical import LexicalIndex
 from .locking import BuildLock, BuildLocked, build_running
+from .memory import release_pages, return_freed_memory
 from .parameters import DEFAULT_VECTOR_INDEX, VectorIndexParameters
 from .types import Article, Chunk, Hit, Span
-from .vector_index import VectorIndex, VectorStoreError, create_vector_index, open_vector_index, vector_store
+from .vector_index import VectorIndex, VectorStoreError, open_vector_index, vector_store
 
 __all__ = [
-    "FORMAT_VERSION", "BuildLock", "BuildLocked", "IndexContents", "IndexUnavailable", "LoadedIndex", "Manifest",
-    "SentenceRef", "active_build", "build_running", "load_index", "read_manifest", "remove_stale_builds",
-    "release_pages", "sentence_refs", "verify_index", "write_index",
+    "FORMAT_VERSION", "BuildLock", "BuildLocked", "IndexUnavailable", "LoadedIndex", "Manifest",
+    "active_build", "build_running", "load_index", "read_manifest", "remove_stale_builds",
+    "release_pages", "verify_index",
 ]
 
 VECTORS_DIR = "vectors"
-# Vectors handed to the store per call. Sentences are added in table order,
-# gathered from the embedding order: one batch is one copy in memory.
-_ADD_BATCH = 8_192
 # Files a live database rewrites while it is open: not checksummed.
-_UNCHECKED = (f"{VECTORS_DIR}/milvus.db",)
-
-
-@dataclass(frozen=True)
-class SentenceRef:
-    """A sentence of an article, by offsets."""
-
-    doc_id: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class IndexContents:
-    """Everything a build writes (what :func:`write_index` takes)."""
-
-    articles: tuple[Article, ...]
-    chunks: tuple[Chunk, ...]
-    chunk_vectors: np.ndarray
-    sentences: tuple[SentenceRef, ...]
-    sentence_vectors: np.ndarray
-    embedder: str
-    embedder_id: str
-    chunking: dict
-    data_dir: str
-    build_seconds: float = 0.0
+UNCHECKED_FILES = (f"{VECTORS_DIR}/milvus.db",)
 
 
 @dataclass(frozen=True)
@@ -90,190 +62,10 @@ class VectorStoreChoice:
     parameters: VectorIndexParameters = DEFAULT_VECTOR_INDEX
 
 
-def sentence_refs(chunks: Sequence[Chunk]) -> tuple[SentenceRef, ...]:
-    """Return every distinct sentence of the chunks, in chunk order."""
-    seen: dict[SentenceRef, None] = {}
-    for chunk in chunks:
-        for span in chunk.sentences:
-            seen.setdefault(SentenceRef(chunk.doc_id, span.start, span.end), None)
-    return tuple(seen)
-
-
-def _sentence_key(article_rows: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    # One sortable integer per sentence: article row, then start offset
-    # (an article's sentences never share a start).
+def sentence_key(article_rows: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Return one sortable integer per sentence: article row, then start
+    offset (an article's sentences never share a start)."""
     return (article_rows.astype(np.int64) << 32) | starts.astype(np.int64)
-
-
-def release_pages(array: np.ndarray) -> None:
-    """Let the kernel take back the pages a memory-mapped array has read or written.
-
-    A build reads its scratch vector files once; their pages would otherwise
-    stay in the process's resident memory until the files are closed, as much
-    memory as the vectors themselves. The data stays in the file (the map is
-    shared and flushed first); a later read fetches it again. Arrays that are
-    not memory-mapped are left alone.
-    """
-    mapping = getattr(array, "_mmap", None)
-    if isinstance(array, np.memmap) and mapping is not None:
-        array.flush()
-        mapping.madvise(mmap.MADV_DONTNEED)
-
-
-@lru_cache(maxsize=1)
-def _malloc_trim():
-    try:
-        return ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc: nothing to call
-        return None
-
-
-def return_freed_memory() -> None:
-    """Hand memory that Python objects freed back to the operating system (glibc).
-
-    Python frees a build step's many small objects (BM25 token lists,
-    vocabularies) into the C heap, which keeps them for reuse; the vector
-    indexes filled next allocate elsewhere, so without this the freed memory
-    stays in the process beside them (120 MB at 20,000 passages).
-    """
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
-def _save(path: Path, array: np.ndarray) -> None:
-    np.save(path, array, allow_pickle=False)
-
-
-def _write_articles(target: Path, articles: Sequence[Article]) -> None:
-    offsets = [0]
-    with (target / "articles.jsonl").open("wb") as handle:
-        for article in articles:
-            line = (json.dumps(asdict(article), ensure_ascii=False) + "\n").encode("utf-8")
-            handle.write(line)
-            offsets.append(offsets[-1] + len(line))
-    _save(target / "articles.offsets.npy", np.asarray(offsets, dtype=np.int64))
-    (target / "article_ids.json").write_text(json.dumps([a.doc_id for a in articles], ensure_ascii=False))
-
-
-def _write_chunks(target: Path, chunks: Sequence[Chunk], article_row: dict[str, int]) -> None:
-    folder = target / "chunks"
-    folder.mkdir()
-    ids = np.array([chunk.chunk_id.encode("ascii") for chunk in chunks], dtype="S") if chunks else np.zeros(0, "S16")
-    order = np.argsort(ids, kind="stable")
-    _save(folder / "ids.npy", ids)
-    _save(folder / "ids_sorted.npy", ids[order])
-    _save(folder / "ids_order.npy", order.astype(np.int64))
-    _save(folder / "article.npy", np.array([article_row[c.doc_id] for c in chunks], dtype=np.int32))
-    _save(folder / "start.npy", np.array([c.start for c in chunks], dtype=np.int64))
-    _save(folder / "end.npy", np.array([c.end for c in chunks], dtype=np.int64))
-    counts = np.array([len(c.sentences) for c in chunks], dtype=np.int64)
-    _save(folder / "sentence_offsets.npy", np.concatenate([[0], np.cumsum(counts)]).astype(np.int64))
-    spans = [[s.start, s.end] for c in chunks for s in c.sentences]
-    _save(folder / "sentence_spans.npy", np.array(spans, dtype=np.int64).reshape(-1, 2))
-
-
-def _sorted_sentences(contents: IndexContents, article_row: dict[str, int]):
-    """Return the sentence table sorted by (article row, start): article rows,
-    starts, ends, sort keys, the first chunk row holding each sentence, and
-    the order that sorts ``contents.sentences`` (and their vectors)."""
-    refs = contents.sentences
-    rows = np.array([article_row[ref.doc_id] for ref in refs], dtype=np.int32)
-    starts = np.array([ref.start for ref in refs], dtype=np.int64)
-    ends = np.array([ref.end for ref in refs], dtype=np.int64)
-    keys = _sentence_key(rows, starts)
-    order = np.argsort(keys, kind="stable")
-    first_chunk: dict[SentenceRef, int] = {}
-    for chunk_row, chunk in enumerate(contents.chunks):
-        for span in chunk.sentences:
-            first_chunk.setdefault(SentenceRef(chunk.doc_id, span.start, span.end), chunk_row)
-    chunk_of = np.array([first_chunk[ref] for ref in refs], dtype=np.int64)
-    return rows[order], starts[order], ends[order], keys[order], chunk_of[order], order
-
-
-def write_index(index_dir: Path, contents: IndexContents, choice: VectorStoreChoice = VectorStoreChoice()) -> Manifest:
-    """Write a complete index beside the active one and make it active.
-
-    Args:
-        index_dir: Index directory (created if missing).
-        contents: What to write.
-        choice: Vector store, its URI and index kind.
-
-    Returns:
-        The manifest written.
-
-    Raises:
-        VectorStoreError: The vector store cannot be created (the active
-            index is unchanged).
-    """
-    target = new_build_directory(index_dir)
-    try:
-        manifest = _write_build(target, contents, choice)
-    except BaseException:
-        remove_build_directory(target)
-        raise
-    commit_build(index_dir, target, manifest)
-    remove_stale_builds(index_dir)
-    return manifest
-
-
-def _write_build(target: Path, contents: IndexContents, choice: VectorStoreChoice) -> Manifest:
-    article_row = {article.doc_id: row for row, article in enumerate(contents.articles)}
-    _write_articles(target, contents.articles)
-    _write_chunks(target, contents.chunks, article_row)
-    rows, starts, ends, keys, chunk_of, sentence_order = _sorted_sentences(contents, article_row)
-    folder = target / "sentences"
-    folder.mkdir()
-    for name, array in (("article", rows), ("start", starts), ("end", ends), ("keys", keys), ("chunk", chunk_of)):
-        _save(folder / f"{name}.npy", array)
-    # The lexical index first: its token lists are gone before the vector
-    # indexes, the largest part of a build's memory, are filled.
-    LexicalIndex.build(index_tokens(chunk.text for chunk in contents.chunks)).save(target / "lexical")
-    return_freed_memory()
-    dimension = int(contents.chunk_vectors.shape[1])
-    (target / VECTORS_DIR).mkdir()
-    descriptions: dict[str, dict] = {}
-    created: list[dict] = []
-    try:
-        for name, vectors, order in (("chunks", contents.chunk_vectors, None),
-                                     ("sentences", contents.sentence_vectors, sentence_order)):
-            index = create_vector_index(choice.store, target / VECTORS_DIR, name, dimension, len(vectors),
-                                        choice.parameters, choice.uri, choice.kind)
-            created.append(index.describe())
-            try:
-                # In batches, and in table order without a reordered copy of
-                # every vector (600,000 sentences are 0.9 GB).
-                for start in range(0, len(vectors), _ADD_BATCH):
-                    index.add(vectors[start:start + _ADD_BATCH] if order is None
-                              else vectors[order[start:start + _ADD_BATCH]])
-                    release_pages(vectors)
-                descriptions[name] = index.save()
-            finally:
-                index.close()
-        records = file_records(target, skip=_UNCHECKED)
-    except BaseException:
-        # The build's directory goes with the caller's clean-up; what it put
-        # on a Milvus server (no manifest records it yet) is dropped here.
-        store = vector_store(choice.store)
-        for description in created:
-            store.drop(target / VECTORS_DIR, description)
-        raise
-    return Manifest(
-        format_version=FORMAT_VERSION,
-        embedder=contents.embedder,
-        embedder_id=contents.embedder_id,
-        dimension=dimension,
-        chunking=contents.chunking,
-        documents={article.doc_id: article.content_hash for article in contents.articles},
-        articles=len(contents.articles),
-        chunks=len(contents.chunks),
-        sentences=len(contents.sentences),
-        built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        build_seconds=round(contents.build_seconds, 3),
-        data_dir=contents.data_dir,
-        vector_store={"store": choice.store, **descriptions},
-        files=records,
-    )
 
 
 def _drop_vector_store(build: Path) -> None:
@@ -297,20 +89,39 @@ def remove_stale_builds(index_dir: Path) -> None:
 
 
 class ArticleTable(Mapping):
-    """Articles by ``doc_id``, each parsed from its own line when asked for."""
+    """Articles by ``doc_id``, each parsed from its own line when asked for.
 
-    def __init__(self, build: Path) -> None:
+    Args:
+        build: The build directory.
+        cache_size: Articles kept parsed.
+        mapped: Map the article file into memory (searching: the kernel
+            shares and keeps the pages); False reads each line with
+            ``pread`` (a build reading every article once, whose pages
+            would otherwise all stay in the process).
+    """
+
+    def __init__(self, build: Path, cache_size: int = 512, mapped: bool = True) -> None:
         self._ids: list[str] = json.loads((build / "article_ids.json").read_text(encoding="utf-8"))
         self._rows = {doc_id: row for row, doc_id in enumerate(self._ids)}
         self._offsets = np.load(build / "articles.offsets.npy", allow_pickle=False)
-        with (build / "articles.jsonl").open("rb") as handle:
-            size = handle.seek(0, 2)
-            self._data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-        self._read = lru_cache(maxsize=512)(self._parse)
+        self._file = None
+        if mapped:
+            with (build / "articles.jsonl").open("rb") as handle:
+                size = handle.seek(0, 2)
+                self._data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        else:
+            self._file = (build / "articles.jsonl").open("rb")
+        self._read = lru_cache(maxsize=cache_size)(self._parse)
 
     def _parse(self, row: int) -> Article:
-        line = self._data[int(self._offsets[row]):int(self._offsets[row + 1])]
+        start, end = int(self._offsets[row]), int(self._offsets[row + 1])
+        line = os.pread(self._file.fileno(), end - start, start) if self._file else self._data[start:end]
         return Article(**json.loads(line))
+
+    def close(self) -> None:
+        """Close the article file (an unmapped table; a mapped one closes with its map)."""
+        if self._file is not None:
+            self._file.close()
 
     @property
     def ids(self) -> list[str]:
@@ -371,6 +182,15 @@ class ChunkTable(Sequence):
         if position >= len(self._sorted_ids) or self._sorted_ids[position] != key:
             raise KeyError(chunk_id)
         return int(self._order[position])
+
+    def text(self, row: int) -> str:
+        """Return the text of one chunk (no :class:`Chunk` made)."""
+        return self._articles.at(int(self._article[row])).text[int(self._start[row]):int(self._end[row])]
+
+    def rows_of_article(self, article_row: int) -> range:
+        """Return the rows of an article's chunks (a build writes them together, in article order)."""
+        return range(int(np.searchsorted(self._article, article_row, side="left")),
+                     int(np.searchsorted(self._article, article_row, side="right")))
 
     def doc_ids(self) -> list[str]:
         """Return the ``doc_id`` of every chunk, in row order (cheap: no text is cut)."""
@@ -452,7 +272,7 @@ class LoadedIndex:
     def sentence_vectors_for(self, doc_id: str, spans: Sequence[Span]) -> np.ndarray:
         """Return the stored vectors of the given sentences of one article."""
         row = self.articles.row_of(doc_id)
-        keys = _sentence_key(np.full(len(spans), row, dtype=np.int64), np.array([s.start for s in spans], dtype=np.int64))
+        keys = sentence_key(np.full(len(spans), row, dtype=np.int64), np.array([s.start for s in spans], dtype=np.int64))
         positions = np.searchsorted(self._sentence_keys, keys)
         if len(spans) and (positions.max() >= len(self._sentence_keys)
                            or not np.array_equal(self._sentence_keys[positions], keys)):
@@ -465,21 +285,19 @@ class LoadedIndex:
         rows = sorted({0, len(self.chunks) - 1})[:count] if len(self.chunks) else []
         return [self.chunks[row].text for row in rows], self._chunk_index.vectors(rows)
 
-    def sentence_refs(self) -> list[SentenceRef]:
-        """Every stored sentence, in table order (the order of the sentence vectors)."""
+    def sentence_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every stored sentence in table order (the order of the sentence
+        vectors): article rows, starts and ends, memory-mapped."""
         folder = self.path / "sentences"
-        rows = np.load(folder / "article.npy", allow_pickle=False)
-        starts = np.load(folder / "start.npy", allow_pickle=False)
-        ends = np.load(folder / "end.npy", allow_pickle=False)
-        names = self.articles.ids
-        return [SentenceRef(names[int(r)], int(s), int(e)) for r, s, e in zip(rows, starts, ends)]
+        return tuple(np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)  # type: ignore[return-value]
+                     for name in ("article", "start", "end"))
 
     def chunk_vectors_at(self, rows: Sequence[int]) -> np.ndarray:
         """Stored vectors of chunk-table rows (what an incremental build reuses)."""
         return self._chunk_index.vectors(rows)
 
     def sentence_vectors_at(self, rows: Sequence[int]) -> np.ndarray:
-        """Stored vectors of sentence-table rows (see :meth:`sentence_refs`)."""
+        """Stored vectors of sentence-table rows (see :meth:`sentence_table`)."""
         return self._sentence_index.vectors(rows)
 
     def close(self) -> None:

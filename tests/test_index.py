@@ -335,7 +335,7 @@ def test_embedding_reuses_stored_vectors_and_embeds_each_new_text_once(tmp_path,
     monkeypatch.setattr(qa.indexing, "_EMBED_BATCH", 2)
     texts = ["کاظم جلالی", "مسکو", "کاظم جلالی", "تهران", "مسکو", "کازان", "تهران"]
     stored = np.full((1, embedder.dimension), 0.5, np.float32)
-    previous = {qa.indexing._text_key("مسکو"): 0}
+    previous = qa.indexing.StoredTexts(["مسکو"])
     vectors, count = qa.indexing._embed_reusing(
         texts, previous, lambda rows: stored[rows], embedder, "embedding passages", None, tmp_path / "v.npy")
     assert embedded == ["کاظم جلالی", "تهران", "کازان"] and count == 3
@@ -441,7 +441,7 @@ def test_failed_build_drops_what_it_put_in_the_vector_store(seed_data, tmp_path,
                                                             failing, expected_drops):
     """A build that fails after its vectors were stored drops them from the
     store (a Milvus server's collections); either way the old index is kept."""
-    from qa import lexical, store, vector_index
+    from qa import index_writer, lexical, vector_index
     from qa.vector_index import VectorStore
 
     index_dir = tmp_path / "index"
@@ -457,9 +457,9 @@ def test_failed_build_drops_what_it_put_in_the_vector_store(seed_data, tmp_path,
         raise RuntimeError("disk full")
 
     if failing == "lexical":
-        monkeypatch.setattr(lexical.LexicalIndex, "build", classmethod(lambda cls, token_lists: broken()))
+        monkeypatch.setattr(lexical.LexicalIndex, "build", classmethod(lambda cls, token_lists, scratch=None: broken()))
     else:
-        monkeypatch.setattr(store, "file_records", broken)
+        monkeypatch.setattr(index_writer, "file_records", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         build_index(seed_data, index_dir, tiny_embedder, full=True, vector_store=VectorStoreChoice("recording"))
     assert dropped == expected_drops

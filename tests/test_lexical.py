@@ -23,7 +23,14 @@ def matrix_entries(retriever) -> dict[tuple[str, int], float]:
             for place in range(scores["indptr"][column], scores["indptr"][column + 1])}
 
 
-def test_score_matrix_equals_bm25s_own():
+@pytest.mark.parametrize("block_pairs, read_pairs", [(2_000_000, 1_000_000), (300, 70)])
+def test_score_matrix_equals_bm25s_own(monkeypatch, block_pairs, read_pairs):
+    """Equal to bm25s's, whether the matrix is filled in one block or, as in
+    a large build, a block of columns at a time from pairs read in pieces."""
+    import qa.lexical
+
+    monkeypatch.setattr(qa.lexical, "_BLOCK_PAIRS", block_pairs)
+    monkeypatch.setattr(qa.lexical, "_READ_PAIRS", read_pairs)
     passages = seed_passages()
     ours = LexicalIndex.build(index_tokens(passages))
     reference = _bm25s().BM25()
