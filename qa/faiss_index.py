@@ -75,7 +75,11 @@ class FaissVectorIndex:
                  parameters: VectorIndexParameters = DEFAULT_VECTOR_INDEX, expected_count: int = 0,
                  growing: bool = False) -> None:
         self.path = path
-        self._segments = list(segments)
+        # A sealed segment of a build is None until something reads it: its
+        # file is written, and even memory-mapped its HNSW graph would sit in
+        # memory (26 MB a segment).
+        self._segments: list = list(segments)
+        self._counts = [int(segment.ntotal) for segment in self._segments]
         self.kind = kind
         self.dimension = int(self._segments[0].d)
         self.parameters = parameters
@@ -117,7 +121,15 @@ class FaissVectorIndex:
 
     def _offsets(self) -> np.ndarray:
         # First row of each segment, and the total at the end.
-        return np.cumsum([0] + [int(segment.ntotal) for segment in self._segments])
+        if self._growing:
+            self._counts[-1] = int(self._segments[-1].ntotal)
+        return np.cumsum([0] + self._counts)
+
+    def _segment(self, number: int):
+        """Return a segment's FAISS index, opening a sealed one's file when first needed."""
+        if self._segments[number] is None:
+            self._segments[number] = _read_mapped(self._segment_path(number))
+        return self._segments[number]
 
     def __len__(self) -> int:
         return int(self._offsets()[-1]) - len(self._deleted)
@@ -125,9 +137,9 @@ class FaissVectorIndex:
     def _seal_last(self) -> None:
         """Write the full last segment and keep only its memory map."""
         number = len(self._segments) - 1
-        path = self._segment_path(number)
-        _faiss().write_index(self._segments[number], str(path))
-        self._segments[number] = _read_mapped(path)
+        _faiss().write_index(self._segments[number], str(self._segment_path(number)))
+        self._counts[number] = int(self._segments[number].ntotal)
+        self._segments[number] = None
         self._growing = False
         self._search_parameters_cache = None
 
@@ -145,6 +157,7 @@ class FaissVectorIndex:
                 remaining = self._expected_count - (first + done)
                 self._segments.append(_new_segment(self.kind, self.dimension, self.parameters,
                                                    min(max(remaining, 0), self.parameters.segment_vectors)))
+                self._counts.append(0)
                 self._growing = True
                 continue
             self._segments[-1].add(vectors[done:done + room])
@@ -189,10 +202,11 @@ class FaissVectorIndex:
             return [VectorMatches((), ()) for _ in range(len(queries))]
         offsets = self._offsets()
         all_scores, all_rows = [], []
-        for number, (segment, parameters) in enumerate(zip(self._segments, self._search_parameters())):
-            if segment.ntotal == 0:
+        for number, parameters in enumerate(self._search_parameters()):
+            count = int(offsets[number + 1] - offsets[number])
+            if count == 0:
                 continue
-            scores, rows = segment.search(queries, min(k, int(segment.ntotal)), params=parameters)
+            scores, rows = self._segment(number).search(queries, min(k, count), params=parameters)
             all_scores.append(scores)
             all_rows.append(np.where(rows >= 0, rows + offsets[number], -1))
         scores, rows = np.hstack(all_scores), np.hstack(all_rows)
@@ -222,7 +236,7 @@ class FaissVectorIndex:
         segment_of = np.searchsorted(offsets, ids, side="right") - 1
         for number in np.unique(segment_of):
             where = segment_of == number
-            result[where] = self._segments[number].reconstruct_batch(ids[where] - offsets[number])
+            result[where] = self._segment(int(number)).reconstruct_batch(ids[where] - offsets[number])
         return result
 
     def save(self) -> dict:

@@ -128,8 +128,8 @@ def _score_matrix(token_lists: Iterable[Sequence[str]], scratch: Path) -> tuple[
             block_scores.append((idf[in_block] * (tf / (tf + norm[rows]))).astype(np.float32))
             block_rows.append(rows.astype(np.int32))
             block_columns.append(in_block)
-        release_pages(columns)
-        release_pages(frequencies)
+            release_pages(columns)
+            release_pages(frequencies)
         # Pairs come in document order, so a stable sort by token keeps each
         # column's documents ascending, as a CSC matrix wants.
         order = np.argsort(np.concatenate(block_columns), kind="stable")
@@ -142,6 +142,21 @@ def _score_matrix(token_lists: Iterable[Sequence[str]], scratch: Path) -> tuple[
     if "" not in vocabulary:
         vocabulary[""] = len(vocabulary)  # bm25s's "empty token", scored nowhere
     return matrix, vocabulary, documents
+
+
+# bm25s's file of each matrix array (BM25.save's defaults, which BM25.load reads).
+_MATRIX_FILES = {"data": "data.csc.index.npy", "indices": "indices.csc.index.npy", "indptr": "indptr.csc.index.npy"}
+
+
+def _copy_in_blocks(source: np.ndarray, target: Path) -> None:
+    """Write ``source`` as a ``.npy`` file a block at a time, handing pages back as it goes."""
+    copy = np.lib.format.open_memmap(target, mode="w+", dtype=source.dtype, shape=source.shape)
+    for start in range(0, len(source), _READ_PAIRS):
+        copy[start:start + _READ_PAIRS] = source[start:start + _READ_PAIRS]
+        release_pages(copy)
+        release_pages(source)
+    copy.flush()
+    del copy
 
 
 class LexicalIndex:
@@ -189,8 +204,21 @@ class LexicalIndex:
         return cls(retriever, documents)
 
     def save(self, path: Path) -> None:
-        """Write the index files into ``path``."""
-        self._retriever.save(str(path), show_progress=False)
+        """Write the index files into ``path`` (bm25s's files and names)."""
+        scores = self._retriever.scores
+        if not isinstance(scores["data"], np.memmap):
+            self._retriever.save(str(path), show_progress=False)
+            return
+        # A matrix built here lives in scratch files. bm25s would np.save
+        # them whole, reading every page into the process at once; bm25s
+        # writes the vocabulary and parameters, the arrays are copied in blocks.
+        self._retriever.scores = {**scores, **{name: scores[name][:0] for name in _MATRIX_FILES}}
+        try:
+            self._retriever.save(str(path), show_progress=False)
+        finally:
+            self._retriever.scores = scores
+        for name, file_name in _MATRIX_FILES.items():
+            _copy_in_blocks(scores[name], Path(path) / file_name)
 
     def search_batch(self, token_lists: Sequence[Sequence[str]], k: int) -> list[list[tuple[int, float]]]:
         """Return, for each token list, up to ``k`` ``(row, score)`` pairs with score > 0, best first."""
