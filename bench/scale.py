@@ -43,6 +43,7 @@ from qa.corpus import load_corpus  # noqa: E402
 from qa.parameters import VectorIndexParameters  # noqa: E402
 from qa.index_writer import IndexWriter  # noqa: E402
 from qa.layout import Manifest  # noqa: E402
+from qa.memory import release_pages  # noqa: E402
 from qa.store import VectorStoreChoice, load_index  # noqa: E402
 from qa.text import split_sentences  # noqa: E402
 from qa.types import Article, Chunk, Span  # noqa: E402
@@ -83,6 +84,15 @@ def unit_vectors(rng: np.random.Generator, count: int) -> np.ndarray:
     return vectors
 
 
+def unit_vector_file(path: Path, rng: np.random.Generator, count: int) -> np.ndarray:
+    """Write ``count`` random unit vectors to a ``.npy`` file; return it memory-mapped."""
+    vectors = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(count, DIMENSION))
+    for start in range(0, count, 50_000):
+        vectors[start:start + 50_000] = unit_vectors(rng, min(50_000, count - start))
+        release_pages(vectors)
+    return vectors
+
+
 def write_synthetic_index(index_dir: Path, chunk_count: int, choice: VectorStoreChoice, seed: int = 13) -> Manifest:
     """Write an index of articles made of recombined real sentences, with random vectors.
 
@@ -111,7 +121,11 @@ def write_synthetic_index(index_dir: Path, chunk_count: int, choice: VectorStore
             writer.add_article(article, [Chunk(chunk_id_for(text[start:end]), doc_id, start, end, text[start:end], spans)
                                          for start, end, spans in pieces])
         writer.write_tables()
-        writer.write_vectors(unit_vectors(rng, writer.chunk_count), unit_vectors(rng, writer.sentence_count))
+        # Vectors go through memory-mapped files, as a build's embeddings
+        # do: the figure is the store's memory, not this script's arrays.
+        with tempfile.TemporaryDirectory(prefix="qa-scale-vectors-") as scratch:
+            writer.write_vectors(unit_vector_file(Path(scratch) / "chunks.npy", rng, writer.chunk_count),
+                                 unit_vector_file(Path(scratch) / "sentences.npy", rng, writer.sentence_count))
         return writer.commit("random", "random:none:384", {"synthetic": True}, "synthetic", 0.0)
 
 
