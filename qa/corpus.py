@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -461,19 +462,16 @@ class CorpusReader:
         root = data_dir.resolve()
         files, skipped = list_article_files(data_dir)
         self.skipped, self.warnings = skipped, []
-        stems: dict[str, int] = {}
-        for path in files:
-            stem = path.relative_to(data_dir).with_suffix("").as_posix()
-            stems[stem] = stems.get(stem, 0) + 1
-        named = []
-        for path in files:
-            stem = path.relative_to(data_dir).with_suffix("").as_posix()
-            named.append((stem if stems[stem] == 1 else path.relative_to(data_dir).as_posix(), path))
-        # A file's articles are its doc_id or ``doc_id#n``: files in doc_id
-        # order, and each file's records sorted, give the articles in doc_id order.
-        named.sort(key=lambda item: item[0])
-        for doc_id, path in named:
-            relative = path.relative_to(data_dir).as_posix()
+        relatives = [path.relative_to(data_dir).as_posix() for path in files]
+        stems = [Path(relative).with_suffix("").as_posix() for relative in relatives]
+        repeated = {stem for stem, count in Counter(stems).items() if count > 1}
+        # A file's doc_id is its path without the extension, or with it when
+        # two files share a stem; its articles are the doc_id or ``doc_id#n``:
+        # files in doc_id order, each file's records sorted, give the articles
+        # in doc_id order.
+        named = sorted((relative if stem in repeated else stem, relative, path)
+                       for stem, relative, path in zip(stems, relatives, files))
+        for doc_id, relative, path in named:
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 self.skipped.append(SkippedFile(relative, "unsupported_type", {"suffix": path.suffix or "(none)"}))
                 continue

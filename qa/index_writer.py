@@ -90,7 +90,7 @@ class IndexWriter:
         self.target = new_build_directory(self.index_dir)
         self._articles_file = (self.target / "articles.jsonl").open("wb")
         self._article_offsets = array("q", [0])
-        self._article_ids: list[str] = []
+        # doc_id -> content hash, in row order (the article table's ids).
         self.documents: dict[str, str] = {}
         self._seen_chunks: set[str] = set()
         self._chunk_ids: list[bytes] = []
@@ -119,7 +119,7 @@ class IndexWriter:
     @property
     def article_count(self) -> int:
         """Articles added so far."""
-        return len(self._article_ids)
+        return len(self.documents)
 
     @property
     def chunk_count(self) -> int:
@@ -143,11 +143,12 @@ class IndexWriter:
         """
         if self._articles is not None:
             raise RuntimeError("the tables are written: no article can be added")
-        row = len(self._article_ids)
+        if article.doc_id in self.documents:
+            raise ValueError(f"article {article.doc_id!r} was added already")
+        row = len(self.documents)
         line = (json.dumps(asdict(article), ensure_ascii=False) + "\n").encode("utf-8")
         self._articles_file.write(line)
         self._article_offsets.append(self._article_offsets[-1] + len(line))
-        self._article_ids.append(article.doc_id)
         self.documents[article.doc_id] = article.content_hash
         first_chunk: dict[tuple[int, int], int] = {}
         for chunk in chunks:
@@ -181,7 +182,7 @@ class IndexWriter:
         self._articles_file.close()
         target = self.target
         _save(target / "articles.offsets.npy", np.frombuffer(self._article_offsets, dtype=np.int64))
-        (target / "article_ids.json").write_text(json.dumps(self._article_ids, ensure_ascii=False), encoding="utf-8")
+        (target / "article_ids.json").write_text(json.dumps(list(self.documents), ensure_ascii=False), encoding="utf-8")
         folder = target / "chunks"
         folder.mkdir()
         ids = np.array(self._chunk_ids, dtype="S") if self._chunk_ids else np.zeros(0, "S16")

@@ -62,6 +62,14 @@ def _text_key(text: str) -> bytes:
     return hashlib.sha256(text.encode()).digest()
 
 
+def _text_keys(texts: Sequence[str]) -> np.ndarray:
+    """Return the digest of every text in one array, reading one text at a time."""
+    keys = np.empty(len(texts), dtype=f"V{_KEY_BYTES}")
+    for row in range(len(texts)):
+        keys[row] = _text_key(texts[row])
+    return keys
+
+
 def _reusable_index(index_dir: Path, embedder: Embedder, full: bool, notes: list[str]) -> LoadedIndex | None:
     if full:
         return None
@@ -90,9 +98,7 @@ class StoredTexts:
     """
 
     def __init__(self, texts: Sequence[str]) -> None:
-        keys = np.empty(len(texts), dtype=f"V{_KEY_BYTES}")
-        for row in range(len(texts)):
-            keys[row] = _text_key(texts[row])
+        keys = _text_keys(texts)
         self._rows = np.argsort(keys, kind="stable")
         self._keys = keys[self._rows]
 
@@ -130,10 +136,7 @@ def _embed_reusing(texts: Sequence[str], previous: StoredTexts | None, previous_
     """
     if not len(texts):
         return np.zeros((0, embedder.dimension), np.float32), 0
-    keys = np.empty(len(texts), dtype=f"V{_KEY_BYTES}")
-    for row in range(len(texts)):
-        keys[row] = _text_key(texts[row])
-    distinct, first_rows, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    distinct, first_rows, inverse = np.unique(_text_keys(texts), return_index=True, return_inverse=True)
     # The rows holding each distinct text, grouped: rows_of(d) is a slice.
     grouped = np.argsort(inverse, kind="stable")
     bounds = np.searchsorted(inverse[grouped], np.arange(len(distinct) + 1))
@@ -290,12 +293,10 @@ def build_index(data_dir: Path, index_dir: Path, embedder: Embedder,
                 if writer.article_count == 0:  # the files went away since the first reading
                     _raise_nothing_to_index(data_dir, tuple(corpus.skipped))
                 writer.write_tables(scratch)
-                try:
-                    chunk_vectors, sentence_vectors, embedded = _embed_chunks_and_sentences(
-                        writer, previous, embedder, progress, scratch)
-                finally:
-                    if previous is not None:
-                        previous.close()
+                chunk_vectors, sentence_vectors, embedded = _embed_chunks_and_sentences(
+                    writer, previous, embedder, progress, scratch)
+                if previous is not None:
+                    previous.close()  # before the commit removes its build directory
                 if progress:
                     progress("writing index", 0, 1)
                 writer.write_vectors(chunk_vectors, sentence_vectors)

@@ -29,15 +29,13 @@ from .layout import (
 )
 from .lexical import LexicalIndex
 from .locking import BuildLock, BuildLocked, build_running
-from .memory import release_pages, return_freed_memory
 from .parameters import DEFAULT_VECTOR_INDEX, VectorIndexParameters
 from .types import Article, Chunk, Hit, Span
 from .vector_index import VectorIndex, VectorStoreError, open_vector_index, vector_store
 
 __all__ = [
     "FORMAT_VERSION", "BuildLock", "BuildLocked", "IndexUnavailable", "LoadedIndex", "Manifest",
-    "active_build", "build_running", "load_index", "read_manifest", "remove_stale_builds",
-    "release_pages", "verify_index",
+    "active_build", "build_running", "load_index", "read_manifest", "remove_stale_builds", "verify_index",
 ]
 
 VECTORS_DIR = "vectors"

@@ -348,7 +348,7 @@ def test_embedding_reuses_stored_vectors_and_embeds_each_new_text_once(tmp_path,
 def test_released_pages_keep_the_data(tmp_path):
     """A build drops the pages of its scratch vectors from memory once used;
     what they held is still read back from the file."""
-    from qa.store import release_pages
+    from qa.memory import release_pages
 
     vectors = np.lib.format.open_memmap(tmp_path / "v.npy", mode="w+", dtype=np.float32, shape=(3000, 384))
     vectors[:] = np.arange(3000, dtype=np.float32)[:, None]

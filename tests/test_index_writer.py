@@ -81,10 +81,14 @@ def test_corpus_reader_streams_in_doc_id_order(tmp_path):
     (tmp_path / "list.jsonl").write_text(
         "\n".join(json.dumps({"text": f"خبر {n}"}, ensure_ascii=False) for n in range(1, 12)), encoding="utf-8")
     (tmp_path / "image.png").write_bytes(b"\x89PNG")
+    # Two files of one stem are told apart by their extensions.
+    (tmp_path / "dup.txt").write_text("متن یک", encoding="utf-8")
+    (tmp_path / "dup.md").write_text("متن دو", encoding="utf-8")
     reader = CorpusReader(tmp_path)
     first = [doc.doc_id for doc in reader]
     assert first == [doc.doc_id for doc in load_corpus(tmp_path).articles] == sorted(first)
-    assert len(first) == 13 and [s.code for s in reader.skipped] == ["unsupported_type"]
+    assert {"a", "a-b", "dup.md", "dup.txt", "list#2"} <= set(first)
+    assert len(first) == 15 and [s.code for s in reader.skipped] == ["unsupported_type"]
     assert [doc.doc_id for doc in reader] == first and len(reader.skipped) == 1
 
 
