@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .reasons import describe
 from .text import search_key
@@ -489,8 +489,12 @@ class CorpusReader:
             self.skipped.extend(result.skipped)
             self.warnings.extend(result.warnings)
             yield from sorted(result.articles, key=lambda article: article.doc_id)
-        for problem in self.skipped:
-            log.warning("skipped %s: %s", problem.path, problem.reason)
+
+
+def log_skipped(skipped: Iterable[SkippedFile]) -> None:
+    """Log each skipped file once, as a warning (a build reads the corpus twice, and says it once)."""
+    for problem in skipped:
+        log.warning("skipped %s: %s", problem.path, problem.reason)
 
 
 def load_corpus(data_dir: Path, max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES) -> Corpus:
@@ -509,4 +513,5 @@ def load_corpus(data_dir: Path, max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYT
     """
     reader = CorpusReader(data_dir, max_article_bytes)
     articles = sorted(reader, key=lambda article: article.doc_id)
+    log_skipped(reader.skipped)
     return Corpus(tuple(articles), tuple(reader.skipped), tuple(reader.warnings))

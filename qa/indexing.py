@@ -23,7 +23,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .chunking import ChunkingSettings, chunk_article
-from .corpus import DEFAULT_MAX_ARTICLE_BYTES, CorpusReader
+from .corpus import DEFAULT_MAX_ARTICLE_BYTES, CorpusReader, log_skipped
 from .embedding import Embedder
 from .index_writer import IndexWriter, RowTexts, sentence_embedding_input
 from .progress import Progress
@@ -258,6 +258,7 @@ def build_index(data_dir: Path, index_dir: Path, embedder: Embedder,
         # First reading: the hashes alone tell whether anything changed.
         new_hashes = {article.doc_id: article.content_hash for article in corpus}
         skipped, warnings = tuple(corpus.skipped), tuple(corpus.warnings)
+        log_skipped(skipped)
         if not new_hashes:
             _raise_nothing_to_index(data_dir, skipped)
         notes: list[str] = []

@@ -124,3 +124,15 @@ def test_build_holds_one_article_at_a_time(tmp_path, monkeypatch):
     summary = build_index(data, tmp_path / "index", HashEmbedder())
     assert summary.articles == 30 and len(alive) == 60  # read twice: hashes, then chunks
     assert 1 <= most_alive <= 2
+
+
+def test_a_skipped_file_is_reported_once_per_build(seed_data, tmp_path, caplog):
+    """The build reads the corpus twice; the skipped file is logged once."""
+    from tests.conftest import HashEmbedder
+
+    (seed_data / "image.png").write_bytes(b"\x89PNG")
+    with caplog.at_level("WARNING", logger="qa.corpus"):
+        summary = build_index(seed_data, tmp_path / "index", HashEmbedder())
+    assert [s.path for s in summary.skipped] == ["image.png"]
+    assert [r.getMessage() for r in caplog.records if "image.png" in r.getMessage()] == [
+        "skipped image.png: unsupported file type .png"]
