@@ -9,14 +9,13 @@ Follow-up questions are expanded with the earlier question before retrieval.
 
 from __future__ import annotations
 
-import re
 from typing import Sequence
 
 import numpy as np
 
 from .embedding import Embedder
 from .store import LoadedIndex
-from .text import content_words, question_language, search_key, search_tokens
+from .text import question_language, search_tokens
 from .parameters import DEFAULT_RETRIEVAL
 from .types import Hit
 

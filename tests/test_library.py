@@ -1,7 +1,6 @@
 """Changing the articles: uploads checked and never overwriting, removal to the
 trash and back, all refused (before anything is saved) while a build runs."""
 
-from pathlib import Path
 
 import pytest
 
