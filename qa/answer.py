@@ -20,6 +20,7 @@ import numpy as np
 from .retrieval import near_duplicates
 from .text import content_words, question_language, search_key, search_tokens
 from .short_answer import best_span, question_shape
+from .speakers import speaker_name
 from .types import Answer, Article, Citation, Hit, ShortAnswer, Span
 from .parameters import DEFAULT_ANSWER, AnswerParameters
 
@@ -223,6 +224,8 @@ def compose_answer(question: str, query_vector: np.ndarray, hits: Sequence[Hit],
         citations = tuple(_citation(n, hit, index, ()) for n, hit in enumerate(hits[:3], start=1))
         return Answer(question, ABSTAIN_MESSAGE[language], True, citations, scoring_question or question)
     chosen = _pick(scored, parameters)
+    chosen, short = _short_answer(scoring_question or question, chosen, hits, index, find_span,
+                                  max(parameters.max_sentences, 2))
     numbers: dict[int, int] = {}
     evidence: dict[int, list[Span]] = {}
     parts = []
@@ -234,20 +237,73 @@ def compose_answer(question: str, query_vector: np.ndarray, hits: Sequence[Hit],
         _citation(n, hits[rank], index, tuple(sorted(evidence[rank], key=lambda s: s.start)))
         for rank, n in sorted(numbers.items(), key=lambda item: item[1])
     )
-    return Answer(question, " ".join(parts), False, citations, scoring_question or question,
-                  _short_answer(scoring_question or question, chosen, numbers, find_span),
+    short_answer = None
+    if short is not None:
+        rank, span = short
+        text = index.articles[hits[rank].chunk.doc_id].text
+        short_answer = ShortAnswer(text[span.start:span.end], numbers[rank], span.start, span.end)
+    return Answer(question, " ".join(parts), False, citations, scoring_question or question, short_answer,
                   CROSS_LINGUAL_NOTE.get(language))
 
 
-def _short_answer(question: str, chosen: Sequence[ScoredSentence], numbers: dict[int, int],
-                  find_span: SpanFinder) -> ShortAnswer | None:
-    """Find the short answer in the chosen sentences; offsets into the article."""
-    # For a follow-up, its standalone rewrite: «او کجا رفت؟» has no words
-    # to align the answer with, «پزشکیان کجا رفت؟» does.
-    found = find_span(question, [sentence.text for sentence in chosen])
+def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequence[Hit], index: AnswerSource,
+                  find_span: SpanFinder, max_sentences: int,
+                  ) -> tuple[list[ScoredSentence], tuple[int, Span] | None]:
+    """Find the short answer in the chosen sentences.
+
+    For a "who" question, a sentence whose speaker is named only by title
+    («سفیر جمهوری اسلامی ایران در فدراسیون روسیه ... گفت») is read with the
+    name that the next sentence gives («کاظم جلالی ... افزود»,
+    :func:`qa.speakers.speaker_name`) written before it. When the answer is
+    that name, the naming sentence joins the answer right after it.
+
+    Args:
+        question: The standalone question (for a follow-up, its rewrite:
+            «او کجا رفت؟» has no words to align the answer with,
+            «پزشکیان کجا رفت؟» does).
+        chosen: The answer's sentences, best first.
+        hits: The passages they come from.
+        index: The index holding the articles.
+        find_span: The span finder.
+        max_sentences: Most sentences an answer shows.
+
+    Returns:
+        The answer's sentences and (passage rank, span in the article) of
+        the short answer, or None.
+    """
+    chosen = list(chosen)
+    names: list[Span | None] = [None] * len(chosen)
+    if question_shape(question).kind == "person":
+        for position, sentence in enumerate(chosen):
+            chunk = hits[sentence.hit_rank].chunk
+            if sentence.span in chunk.sentences:
+                names[position] = speaker_name(index.articles[chunk.doc_id].text, chunk.sentences,
+                                               chunk.sentences.index(sentence.span))
+    texts = []
+    for sentence, name in zip(chosen, names):
+        article = index.articles[hits[sentence.hit_rank].chunk.doc_id]
+        texts.append(f"{article.text[name.start:name.end]}، {sentence.text}" if name else sentence.text)
+    found = find_span(question, texts)
     if found is None:
-        return None
+        return chosen, None
     position, span = found
-    sentence = chosen[position]
-    start, end = sentence.span.start + span.start, sentence.span.start + span.end
-    return ShortAnswer(sentence.text[span.start:span.end], numbers[sentence.hit_rank], start, end)
+    sentence, name = chosen[position], names[position]
+    if name is None:
+        return chosen, (sentence.hit_rank, Span(sentence.span.start + span.start, sentence.span.start + span.end))
+    name_length = name.end - name.start
+    prefix_length = name_length + len("، ")
+    if span.start >= name_length:
+        start, end = max(span.start, prefix_length) - prefix_length, span.end - prefix_length
+        if end <= start:
+            return chosen, None
+        return chosen, (sentence.hit_rank, Span(sentence.span.start + start, sentence.span.start + end))
+    # The answer is the name: its sentence is cited beside the title's.
+    chunk = hits[sentence.hit_rank].chunk
+    naming = next(s for s in chunk.sentences if s.start <= name.start and name.end <= s.end)
+    if not any(other.hit_rank == sentence.hit_rank and other.span == naming for other in chosen):
+        article = index.articles[chunk.doc_id]
+        chosen.insert(position + 1, ScoredSentence(sentence.hit_rank, naming, article.text[naming.start:naming.end],
+                                                   sentence.similarity, sentence.overlap, sentence.cue))
+        while len(chosen) > max_sentences:
+            chosen.pop(max(i for i in range(len(chosen)) if i not in (position, position + 1)))
+    return chosen, (sentence.hit_rank, Span(name.start + span.start, name.start + min(span.end, name_length)))

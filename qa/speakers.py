@@ -1,0 +1,190 @@
+"""Name the speaker of a sentence that gives only the speaker's title.
+
+Persian news names a speaker once by title and once by name, in adjacent
+sentences, the second going on with the first one's quote:
+
+    «مسکو- ایرنا- سفیر جمهوری اسلامی ایران در فدراسیون روسیه ... گفت: ...»
+    «کاظم جلالی روز جمعه در گفت و گو با خبرنگار ایرنا ... افزود: ...»
+
+"افزود" (added) and "ادامه داد" (went on) tell that the speaker is the one of
+the sentence before. "Who is Iran's ambassador to Russia?" is answered by
+the first sentence, which holds the title the question repeats, but the name
+is only in the second; a reader given the first sentence alone answers with
+another person it names («مسعود پزشکیان»). :func:`speaker_name` links the two,
+so the reader can see the name beside the title.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from .short_answer import Word, sentence_words
+from .text import search_key
+from .types import Span
+
+
+def _keys(words: str) -> frozenset[str]:
+    return frozenset(search_key(word) for word in words.split())
+
+
+# A title word starts a subject that names an office, not a person
+# (search keys: «رئیس» and «رییس» are one key).
+_TITLE_WORDS = _keys(
+    "سفیر وزیر رئیس رئیسجمهور رئیسجمهوری رئیس‌جمهور رئیس‌جمهوری نخستوزیر نخست‌وزیر معاون سخنگو سخنگوی "
+    "مدیر مدیرعامل دبیر دبیرکل نماینده فرمانده رهبر استاندار شهردار سرپرست مشاور دادستان رئیسه همتای "
+    "عضو کاردار سناتور صدراعظم پادشاه امیر ولیعهد")
+_PRONOUNS = _keys("وی او ایشان")
+# Words that end a subject at the start of a sentence: a preposition, a time
+# of day, "also" («پزشکیان با اشاره به...», «کاظم جلالی روز جمعه...»).
+_SUBJECT_ENDS = _keys(
+    "با در روز امروز دیروز امشب شامگاه عصر صبح ظهر بامداد نیز هم همچنین ضمن که پس پیش از به برای "
+    "طی هنگام و را در پایان ادامه "
+    # the reporting verb itself, when nothing stands between subject and verb («پزشکیان گفت:»)
+    "گفت افزود اظهار تصریح خاطرنشان یادآور اضافه تاکید عنوان بیان اعلام")
+# Honorifics belong to the name («دکتر پزشکیان») but are not one alone.
+_HONORIFICS = _keys("دکتر آقای خانم مهندس حجت‌الاسلام آیت‌الله سردار سرلشکر سرتیپ")
+# Verbs that report speech, and those among them that go on with the
+# previous sentence's speaker.
+_SPEECH_VERBS = ("گفت", "افزود", "ادامه داد", "اظهار داشت", "تصریح کرد", "خاطرنشان کرد", "یادآور شد",
+                 "اضافه کرد", "تاکید کرد", "عنوان کرد", "بیان کرد", "اعلام کرد", "اظهار کرد")
+_GOING_ON_VERBS = ("افزود", "ادامه داد", "اضافه کرد")
+# "also" and "went on" right after the subject say the same («... همچنین گفت»,
+# «رئیس جمهور در ادامه تصریح کرد»).
+# Not «نیز» ("for his part"): «رئیسجمهور روسیه نیز ... گفت» turns to another speaker.
+_GOING_ON_WORDS = (("همچنین",), ("در", "ادامه"))
+# A dateline «مسکو- ایرنا-» and a lead «به گزارش ایرنا، ...» come before the subject.
+_DATELINE = re.compile(r"^\s*[^\s\-–—:]+(?:\s[^\s\-–—:]+)?\s*[-–—]\s*[^\s\-–—:]+\s*[-–—]\s*")
+_REPORT_LEAD = re.compile(r"^\s*به\s*گزارش[^،,:]{0,80}[،,]\s*")
+_MAX_NAME_WORDS = 4
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Who a sentence says is speaking: a name, a title or a pronoun.
+
+    Attributes:
+        kind: ``"name"``, ``"title"`` or ``"pronoun"``.
+        start: Offset of the subject in the sentence.
+        end: Offset of its end.
+    """
+
+    kind: str
+    start: int
+    end: int
+
+
+def _reporting_part(key: str) -> str:
+    """The sentence before its quote: verbs inside the quote are someone else's."""
+    head = key.split(":", 1)[0]
+    return f" {head} "
+
+
+def _has_verb(key: str, verbs: Sequence[str]) -> bool:
+    part = _reporting_part(key)
+    return any(f" {search_key(verb)} " in part for verb in verbs)
+
+
+def speech_subject(sentence: str) -> Subject | None:
+    """Return the speaker a sentence names at its start, if it reports speech.
+
+    Args:
+        sentence: One sentence of an article.
+
+    Returns:
+        The subject (name, title or pronoun) with its offsets in the
+        sentence, or None when the sentence does not report what someone
+        said or its subject is none of the three.
+    """
+    # The search key of a sentence keeps spaces and ":", so the verb test
+    # runs on it; offsets come from the sentence's own words.
+    if not _has_verb(" ".join(search_key(word) for word in sentence.split()), _SPEECH_VERBS):
+        return None
+    skip = 0
+    for lead in (_DATELINE, _REPORT_LEAD):
+        match = lead.match(sentence, skip)
+        if match:
+            skip = match.end()
+    words: list[Word] = [word for word in sentence_words(sentence) if word.start >= skip]
+    subject: list[Word] = []
+    for word in words:
+        if word.key in _SUBJECT_ENDS or any(ch.isdigit() for ch in word.key):
+            break
+        subject.append(word)
+        if sentence[word.end:word.end + 1] in "،,:":  # «مسعود پزشکیان، رئیس جمهور، ...»
+            break
+    if not subject:
+        return None
+    if subject[0].key in _PRONOUNS:
+        return Subject("pronoun", subject[0].start, subject[0].end)
+    titles = [i for i in range(len(subject)) if _is_title(subject, i)]
+    if titles and titles[0] == 0:
+        return Subject("title", subject[0].start, subject[-1].end)
+    if titles:
+        # «پزشکیان رئیس جمهوری اسلامی ایران ...»: the name is what comes before the title.
+        subject = subject[:titles[0]]
+    if len(subject) > _MAX_NAME_WORDS or all(word.key in _HONORIFICS for word in subject):
+        return None
+    return Subject("name", subject[0].start, subject[-1].end)
+
+
+def _is_title(words: Sequence[Word], position: int) -> bool:
+    """A title word, or two words written apart that make one («نخست وزیر»)."""
+    key = words[position].key
+    return key in _TITLE_WORDS or (position + 1 < len(words) and key + words[position + 1].key in _TITLE_WORDS)
+
+
+def goes_on(sentence: str) -> bool:
+    """Tell whether a sentence goes on with the previous one's speaker.
+
+    Args:
+        sentence: A sentence that reports speech.
+
+    Returns:
+        True when its verb says so («... افزود:», «... ادامه داد:») or "also" /
+        "went on" follows its subject («پوتین همچنین ... گفت»).
+    """
+    if _has_verb(" ".join(search_key(word) for word in sentence.split()), _GOING_ON_VERBS):
+        return True
+    subject = speech_subject(sentence)
+    if subject is None:
+        return False
+    following = tuple(word.key for word in sentence_words(sentence[subject.end:])[:2])
+    return any(following[:len(words)] == tuple(search_key(word) for word in words) for words in _GOING_ON_WORDS)
+
+
+def speaker_name(text: str, sentences: Sequence[Span], position: int) -> Span | None:
+    """Find the name of the speaker of a sentence that gives only a title.
+
+    The sentence next to it must name the speaker and one of the two must go
+    on with the other («... گفت:» then «کاظم جلالی ... افزود:»).
+
+    Args:
+        text: The article's text.
+        sentences: Consecutive sentences of the article (a passage's).
+        position: Index in ``sentences`` of the sentence whose speaker is sought.
+
+    Returns:
+        The name's span in ``text``, or None when the sentence's subject is
+        not a bare title or no neighbour names it.
+    """
+    def subject_at(index: int) -> Subject | None:
+        span = sentences[index]
+        return speech_subject(text[span.start:span.end])
+
+    own = subject_at(position)
+    if own is None or own.kind != "title":
+        return None
+    # The later of the two sentences is the one that says it goes on.
+    for neighbour, later in ((position + 1, position + 1), (position - 1, position)):
+        if not 0 <= neighbour < len(sentences):
+            continue
+        later_span = sentences[later]
+        if not goes_on(text[later_span.start:later_span.end]):
+            continue
+        other = subject_at(neighbour)
+        if other is not None and other.kind == "name":
+            base = sentences[neighbour].start
+            return Span(base + other.start, base + other.end)
+    return None

@@ -1,0 +1,160 @@
+"""Naming a speaker given only by title, table-driven: (sentences, expected)."""
+
+import pytest
+
+from dataclasses import replace
+
+from qa.answer import compose_answer
+from qa.indexing import build_index
+from qa.retrieval import Retriever
+from qa.speakers import goes_on, speaker_name, speech_subject
+from qa.store import load_index
+from qa.text import split_sentences
+from qa.types import Span
+from tests.conftest import HashEmbedder
+from tests.test_pipeline_fast import HASH_PARAMETERS
+
+
+@pytest.mark.parametrize("sentence, kind, subject", [
+    # a dateline and a title; the verb comes after the quote's colon
+    ("مسکو- ایرنا- سفیر جمهوری اسلامی ایران در فدراسیون روسیه گفت: این ملاقات مهم است.", "title",
+     "سفیر جمهوری اسلامی ایران"),
+    # a name, ended by a time phrase
+    ("کاظم جلالی روز جمعه در گفت و گو با خبرنگار ایرنا افزود: روابط مهم است.", "name", "کاظم جلالی"),
+    # a lead «به گزارش ...،» before the name; an honorific stays in the name
+    ("به گزارش ایرنا، دکتر مسعود پزشکیان با اشاره به این سفر گفت: سفر خوبی بود.", "name", "دکتر مسعود پزشکیان"),
+    # a name and then its title: the name is what comes before the title
+    ("میخائیل میشوتسین نخست وزیر روسیه نیز در این دیدار گفت: خوشحالیم.", "name", "میخائیل میشوتسین"),
+    # the verb right after the name
+    ("پزشکیان گفت: با رئیس جمهور ترکمنستان جلسه داشتیم.", "name", "پزشکیان"),
+    # ZWNJ written, dropped, or a space: one title word
+    ("رئیس‌جمهور اعلام کرد: آماده همکاری هستیم.", "title", "رئیس‌جمهور"),
+    ("رئیسجمهور اعلام کرد: آماده همکاری هستیم.", "title", "رئیسجمهور"),
+    # pasted with Arabic ي/ك
+    ("سفير ايران در روسيه گفت: توافقنامه آماده است.", "title", "سفير ايران"),
+    ("وی افزود: در زمینه منطقه نیز صحبت کردیم.", "pronoun", "وی"),
+])
+def test_speech_subject(sentence, kind, subject):
+    found = speech_subject(sentence)
+    assert found is not None and found.kind == kind and sentence[found.start:found.end] == subject
+
+
+@pytest.mark.parametrize("sentence", [
+    "",
+    "تعداد سفرهای گردشگری نیز رشد خوبی داشته است.",  # no speech reported
+    "۲۸ دی ماه پزشکیان گفت: سفر خوبی بود.",            # starts with a date, not a speaker
+    "دکتر گفت: خوب است.",                               # an honorific alone is no name
+])
+def test_no_speech_subject(sentence):
+    assert speech_subject(sentence) is None
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("کاظم جلالی روز جمعه افزود: روابط مهم است.", True),
+    ("وی ادامه داد: دیدار مهمی بود.", True),
+    ("پوتین همچنین با اشاره به تماس‌ها گفت: همکاری ادامه دارد.", True),
+    ("رئیس جمهور در ادامه تصریح کرد: سفر خوبی بود.", True),
+    # «نیز» after the subject turns to another speaker ("for his part")
+    ("رئیسجمهور روسیه نیز در این دیدار گفت: خوشحالیم.", False),
+    ("پزشکیان گفت: سفر خوبی بود.", False),
+    # a verb inside the quote is not the reporting verb
+    ("پزشکیان گفت: وزیر افزود که کار تمام است.", False),
+    ("", False),
+])
+def test_goes_on(sentence, expected):
+    assert goes_on(sentence) is expected
+
+
+AMBASSADOR = ("مسکو- ایرنا- سفیر جمهوری اسلامی ایران در فدراسیون روسیه گفت: این ملاقات مهم است.\n"
+              "کاظم جلالی روز جمعه در گفت و گو با خبرنگار ایرنا افزود: روابط ایران و روسیه مهم است.\n")
+
+
+@pytest.mark.parametrize("text, position, expected", [
+    # the title first, the name in the next sentence that goes on
+    (AMBASSADOR, 0, "کاظم جلالی"),
+    # the name first, the title in the next sentence that goes on
+    ("ولادیمیر پوتین با اشاره به مبادلات گفت: تجارت رشد کرده است.\n"
+     "رئیس جمهور روسیه با تاکید بر روابط مردم افزود: دانشجویان بیشتر شده‌اند.\n", 1, "ولادیمیر پوتین"),
+    # the sentence whose subject is a name needs no naming
+    (AMBASSADOR, 1, None),
+    # a new speaker «نیز» is not the one before
+    ("دکتر پزشکیان با اشاره به منطقه گفت: وضعیت بحرانی است.\n"
+     "رئیسجمهور روسیه نیز در این دیدار گفت: همکاری‌ها خوب است.\n", 1, None),
+    # the next sentence names someone but does not go on with the speech
+    ("سفیر ایران در روسیه گفت: توافقنامه آماده است.\n"
+     "پزشکیان در این دیدار گفت: سفر خوبی بود.\n", 0, None),
+    # the neighbour's subject is a pronoun, not a name
+    ("سفیر ایران در روسیه گفت: توافقنامه آماده است.\nوی افزود: زمان آن تعیین می‌شود.\n", 0, None),
+    # one sentence alone
+    ("سفیر ایران در روسیه گفت: توافقنامه آماده است.", 0, None),
+])
+def test_speaker_name(text, position, expected):
+    found = speaker_name(text, split_sentences(text), position)
+    assert (text[found.start:found.end] if found else None) == expected
+
+
+@pytest.fixture(scope="module")
+def ambassador_index(tmp_path_factory):
+    """One short article in the news style: title, then name."""
+    data = tmp_path_factory.mktemp("ambassador-data")
+    (data / "ambassador.txt").write_text(AMBASSADOR + "وی ادامه داد: این دیدار بسیار مهمی بود.\n", encoding="utf-8")
+    embedder = HashEmbedder()
+    index_dir = tmp_path_factory.mktemp("ambassador-index")
+    build_index(data, index_dir, embedder)
+    index = load_index(index_dir)
+    yield index, Retriever(index, embedder), embedder
+    index.close()
+
+
+# Every sentence of the article is an answer sentence: the test is about
+# reading them, not choosing them.
+ALL_SENTENCES = replace(HASH_PARAMETERS, follow_margin=1.0)
+
+
+def ask_reading(ambassador_index, question, find_span):
+    index, retriever, embedder = ambassador_index
+    return compose_answer(question, embedder.embed_query(question), retriever.search(question, 10), index,
+                          parameters=ALL_SENTENCES, find_span=find_span)
+
+
+def test_who_question_is_answered_with_the_name_of_a_title(ambassador_index):
+    """«سفیر ... کیست؟»: the title's sentence is read with the name written
+    before it; the name, from the next sentence, is the short answer, and its
+    citation's evidence holds the name."""
+    read: list[list[str]] = []
+
+    def find_name(question, texts):
+        # Stands in for the reader: answers with the words before «،» of the named sentence.
+        read.append(list(texts))
+        position = next(i for i, text in enumerate(texts) if text.startswith("کاظم جلالی،"))
+        return position, Span(0, len("کاظم جلالی"))
+
+    result = ask_reading(ambassador_index, "سفیر جمهوری اسلامی ایران در روسیه کیست؟", find_name)
+    assert any(text.startswith("کاظم جلالی، مسکو- ایرنا- سفیر") for text in read[0])
+    short = result.short_answer
+    assert short is not None and short.text == "کاظم جلالی"
+    citation = next(c for c in result.citations if c.n == short.n)
+    article = ambassador_index[0].articles[citation.doc_id]
+    assert article.text[short.start:short.end] == "کاظم جلالی"
+    assert any(span.start <= short.start and short.end <= span.end for span in citation.evidence)
+    assert "کاظم جلالی روز جمعه" in result.answer and result.answer.count("کاظم جلالی روز جمعه") == 1
+
+
+def test_a_span_after_the_name_points_into_the_title_sentence(ambassador_index):
+    def find_place(question, texts):
+        position = next(i for i, text in enumerate(texts) if text.startswith("کاظم جلالی،"))
+        start = texts[position].index("فدراسیون روسیه")
+        return position, Span(start, start + len("فدراسیون روسیه"))
+
+    result = ask_reading(ambassador_index, "چه کسی سفیر ایران در فدراسیون روسیه است؟", find_place)
+    short = result.short_answer
+    assert short is not None and short.text == "فدراسیون روسیه"
+    article = ambassador_index[0].articles[result.citations[0].doc_id]
+    assert article.text[short.start:short.end] == "فدراسیون روسیه"
+
+
+def test_naming_is_for_who_questions_only(ambassador_index):
+    read: list[list[str]] = []
+    ask_reading(ambassador_index, "سفیر جمهوری اسلامی ایران در روسیه درباره ملاقات چه گفت؟",
+                lambda question, texts: read.append(list(texts)))
+    assert read and read[0] and not any(text.startswith("کاظم جلالی،") for text in read[0])
