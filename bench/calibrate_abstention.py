@@ -25,7 +25,7 @@ from qa.config import Settings
 from qa.parameters import THRESHOLDS_FILE, read_thresholds
 
 ROOT = Path(__file__).resolve().parent.parent
-FILES = [ROOT / "tests" / "questions.jsonl", ROOT / "bench" / "cross_lingual.jsonl",
+FILES = [ROOT / "tests" / "questions.jsonl", ROOT / "bench" / "cross_lingual.jsonl", ROOT / "bench" / "cross_lingual_held_out.jsonl",
          ROOT / "bench" / "out_of_corpus.jsonl", ROOT.parent / "shared" / "eval" / "seed_questions.jsonl"]
 
 

@@ -306,17 +306,21 @@ def test_follow_up_does_not_repeat_the_last_answer(seed_assistant, history, ques
 
 
 CROSS_LINGUAL = read_questions(ROOT / "bench" / "cross_lingual.jsonl")
+# Written later, measured once before the thresholds were recalibrated with
+# them (one false English abstention then); now development data too.
+CROSS_LINGUAL_LATER = read_questions(ROOT / "bench" / "cross_lingual_held_out.jsonl")
 
 
 def test_english_and_arabic_questions_are_answered_from_persian_articles(seed_assistant):
-    """bench/cross_lingual.jsonl (4 English, 4 Arabic questions over the seed
-    articles; the abstention thresholds were calibrated on it, so this is a
-    regression check, not a held-out measurement)."""
+    """bench/cross_lingual.jsonl and cross_lingual_held_out.jsonl (10 English,
+    10 Arabic questions over the seed articles; the abstention thresholds were
+    calibrated on them, so this is a regression check, not a held-out
+    measurement)."""
     from qa.answer import CROSS_LINGUAL_NOTE
     from qa.text import question_language
 
-    cited = 0
-    for question in CROSS_LINGUAL:
+    cited = {}
+    for question in CROSS_LINGUAL + CROSS_LINGUAL_LATER:
         answer = seed_assistant.ask(question["question"])
         language = question_language(question["question"])
         assert language in ("en", "ar")
@@ -324,8 +328,11 @@ def test_english_and_arabic_questions_are_answered_from_persian_articles(seed_as
         # words is in the articles and «كم» was not known as a question word).
         assert not answer.abstained, question["id"]
         assert answer.note == CROSS_LINGUAL_NOTE[language]
-        cited += cites_evidence(answer, question)
-    assert cited >= 0.75 * len(CROSS_LINGUAL)
+        cited[question["id"]] = cites_evidence(answer, question)
+    assert sum(cited[q["id"]] for q in CROSS_LINGUAL) >= 0.75 * len(CROSS_LINGUAL)
+    # Measured 7 of 12: e5-small's English and Arabic vectors often rank
+    # another sentence of the same meeting first.
+    assert sum(cited[q["id"]] for q in CROSS_LINGUAL_LATER) >= 0.5 * len(CROSS_LINGUAL_LATER)
     for question in ("ما هي عاصمة أستراليا؟", "ما هي أفضل وصفة للكبسة؟"):
         answer = seed_assistant.ask(question)
         assert answer.abstained and "لا تتضمن المقالات" in answer.answer
