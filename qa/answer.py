@@ -19,7 +19,7 @@ import numpy as np
 
 from .retrieval import near_duplicates
 from .text import content_words, question_language, search_key, search_tokens
-from .short_answer import best_span, question_shape
+from .short_answer import best_span, describing_complement, is_yes_no, question_shape, yes_no_clause
 from .speakers import speaker_name
 from .types import Answer, Article, Citation, Hit, ShortAnswer, Span
 from .parameters import DEFAULT_ANSWER, AnswerParameters
@@ -283,7 +283,13 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
     for sentence, name in zip(chosen, names):
         article = index.articles[hits[sentence.hit_rank].chunk.doc_id]
         texts.append(f"{article.text[name.start:name.end]}، {sentence.text}" if name else sentence.text)
-    found = find_span(question, texts)
+    # A yes/no question is answered by the clause that says so, a "what is it
+    # like" question by what a clause says it is: spans the reader, trained
+    # on questions asking for a name or a phrase, does not pick out.
+    if is_yes_no(question):
+        found = yes_no_clause(question, texts)
+    else:
+        found = describing_complement(question, texts) or find_span(question, texts)
     if found is None:
         return chosen, None
     position, span = found

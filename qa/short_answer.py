@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from .text import ARABIC_FUNCTION_WORDS, question_language, search_key, stopwords
+from .types import Span
 
 MAX_WORDS = 8
 # Context words each side of a span that count for alignment.
@@ -428,3 +429,172 @@ def best_span(question: str, sentences: Sequence[str],
     if best is None or best[1].score < weights.min_score:
         return None
     return best
+
+
+# «آیا» opens a yes/no question; a clause is cut at punctuation and at «که».
+_YES_NO_WORD = search_key("آیا")
+_CLAUSE_BREAK = re.compile(r"[،,:؛;]|\s+که\s+")
+# Per sentence after the first: the first is the best evidence, and a later
+# one must hold clearly more of the question to win.
+_LATER_SENTENCE = 1.0
+_CLAUSE_LENGTH = 0.02
+_CLAUSE_MIN_WORDS = 3
+
+
+def is_yes_no(question: str) -> bool:
+    """Tell whether a Persian question asks yes or no («آیا ... ؟»)."""
+    words = sentence_words(question)
+    return bool(words) and words[0].key == _YES_NO_WORD
+
+
+def clauses(sentence: str) -> list[Span]:
+    """Split a sentence into clauses at «،», «:», «؛» and «که» (offsets into it, trimmed).
+
+    A piece of fewer than :data:`_CLAUSE_MIN_WORDS` words (an item of a list,
+    «ایران، روسیه، برزیل، ...») stays with the piece after it, or, last in
+    the sentence, with the piece before («سفر شما به مسکو، تاریخی است»);
+    never across a colon, after which a quote starts («گفت: ...»).
+    """
+    cuts = [(match.start(), match.end()) for match in _CLAUSE_BREAK.finditer(sentence)]
+    pieces = list(zip([0] + [end for _, end in cuts], [start for start, _ in cuts] + [len(sentence)]))
+    quote_after = [":" in sentence[start:end] for start, end in cuts]
+    groups: list[list[int]] = [[0]] if pieces else []
+    for number in range(1, len(pieces)):
+        previous = groups[-1][-1]
+        joins = not quote_after[number - 1] and (
+            _is_short(sentence, pieces[previous]) or
+            (number == len(pieces) - 1 and _is_short(sentence, pieces[number])))
+        if joins:
+            groups[-1].append(number)
+        else:
+            groups.append([number])
+    spans: list[Span] = []
+    for group in groups:
+        start, end = pieces[group[0]][0], pieces[group[-1]][1]
+        piece = sentence[start:end]
+        stripped = piece.strip(" \t\n.!?؟\u200c")
+        if stripped:
+            offset = start + piece.index(stripped)
+            spans.append(Span(offset, offset + len(stripped)))
+    return spans
+
+
+def _is_short(sentence: str, piece: tuple[int, int]) -> bool:
+    return len(sentence[piece[0]:piece[1]].split()) < _CLAUSE_MIN_WORDS
+
+
+def yes_no_clause(question: str, sentences: Sequence[str]) -> tuple[int, Span] | None:
+    """Return the clause that answers a yes/no question, or None.
+
+    The answer to «آیا این توافقنامه آماده امضا است؟» is the clause that says
+    it («این توافقنامه آماده امضا است»), not a word: the clause of the
+    sentences holding most of the question's words, its later words (the
+    predicate, which Persian puts last) counting more. A clause that itself
+    asks («... مبنی بر اینکه آیا توافقنامه ... امضا خواهد شد») restates the
+    question and is passed over.
+
+    Args:
+        question: A question opening with «آیا».
+        sentences: The answer's sentences, best first.
+
+    Returns:
+        (sentence position, clause span in it), or None when no clause
+        holds the question's last content word.
+    """
+    stop = _stop_keys("fa")
+    keys = [word.key for word in sentence_words(question)][1:]
+    weights: dict[str, float] = {}
+    for position, key in enumerate(keys):
+        if key not in stop:
+            weights[key] = max(weights.get(key, 0.0), 1.0 + position / max(len(keys), 1))
+    if not weights:
+        return None
+    predicate = max(weights, key=weights.get)
+    best: tuple[float, int, Span] | None = None
+    for position, sentence in enumerate(sentences):
+        for clause in clauses(sentence):
+            words = sentence_words(sentence[clause.start:clause.end])
+            found = {word.key for word in words}
+            # The predicate, last in a Persian question («... آماده امضا است؟»),
+            # is what is asked: a clause without it does not answer.
+            if _YES_NO_WORD in found or predicate not in found:
+                continue
+            score = (sum(weight for key, weight in weights.items() if key in found)
+                     - _CLAUSE_LENGTH * len(words) - _LATER_SENTENCE * position)
+            if best is None or score > best[0]:
+                best = (score, position, clause)
+    return (best[1], best[2]) if best else None
+
+
+# «... چگونه است؟», «... را چگونه توصیف کرد؟»: the answer is what a clause
+# says its subject is, the words before the copula.
+_HOW_WORDS = frozenset({search_key("چگونه"), search_key("چطور")})
+_DESCRIBING_VERBS = frozenset(search_key(word) for word in (
+    "است", "هست", "بود", "هستند", "بودند", "می‌باشد", "توصیف", "ارزیابی", "دانست", "خواند", "نامید"))
+_COPULAS = frozenset(search_key(word) for word in ("است", "هست", "بود", "هستند", "بودند", "می‌باشد", "می‌باشند"))
+_COMPLEMENT_WORDS = 8
+# Words that open what follows the subject but are not what it is said to be
+# («... گردشگری نیز رشد خوبی داشته است»). hazm's stopwords would take «رشد» too.
+_COMPLEMENT_OPENERS = frozenset(search_key(word) for word in ("نیز", "هم", "همچنین", "و", "که", "را"))
+
+
+def _is_auxiliary(words: Sequence[Word], stop: frozenset[str]) -> bool:
+    """«سفر کرده است»: a past participle before «است» makes a tense, not a description."""
+    return len(words) == 1 and words[0].key in stop and words[0].key.endswith(("ده", "ته"))
+
+
+def asks_description(question: str) -> bool:
+    """Tell whether a question asks what something is like («چگونه است؟», «را چگونه توصیف کرد؟»)."""
+    keys = [word.key for word in sentence_words(question)]
+    return any(key in _HOW_WORDS and any(after in _DESCRIBING_VERBS for after in keys[position + 1:position + 3])
+               for position, key in enumerate(keys))
+
+
+def describing_complement(question: str, sentences: Sequence[str]) -> tuple[int, Span] | None:
+    """Return what a clause says its subject is, for a "what is it like" question.
+
+    «به گفته پزشکیان ارتباط ایران با روسیه چگونه است؟» is answered by «ارتباط
+    ما با روسیه صمیمانه و راهبردی است»: the words after the last word the
+    clause shares with the question and before its copula, «صمیمانه و
+    راهبردی». Only clauses inside a quote count (after «گفت:»): news reports
+    how someone described a thing, and elsewhere the reader does better. The
+    clause sharing most words with the question wins, in an earlier sentence
+    on a tie.
+
+    Args:
+        question: The question (:func:`asks_description` tells when this applies).
+        sentences: The answer's sentences, best first.
+
+    Returns:
+        (sentence position, span in it), or None when the question does not
+        ask for a description or no quoted clause ends with a copula after
+        a question word.
+    """
+    if not asks_description(question):
+        return None
+    stop = _stop_keys("fa")
+    asked = {word.key for word in sentence_words(question)} - stop - _HOW_WORDS - _DESCRIBING_VERBS
+    best: tuple[float, int, Span] | None = None
+    for position, sentence in enumerate(sentences):
+        for clause in clauses(sentence):
+            # Only inside a quote («... گفت: ارتباط ما ... است»): news reports
+            # how someone described a thing. Elsewhere, as in encyclopedia
+            # text, the reader does better (PQuAD: 20 such questions lost F1).
+            if ":" not in sentence[:clause.start]:
+                continue
+            words = sentence_words(sentence[clause.start:clause.end])
+            if len(words) < 2 or words[-1].key not in _COPULAS:
+                continue
+            shared = [number for number, word in enumerate(words[:-1]) if word.key in asked]
+            if not shared:
+                continue
+            complement = words[shared[-1] + 1:-1]
+            while complement and complement[0].key in _COMPLEMENT_OPENERS:
+                complement = complement[1:]
+            if not complement or len(complement) > _COMPLEMENT_WORDS or _is_auxiliary(complement, stop):
+                continue
+            score = len(shared) - _LATER_SENTENCE * position
+            if best is None or score > best[0]:
+                span = Span(clause.start + complement[0].start, clause.start + complement[-1].end)
+                best = (score, position, span)
+    return (best[1], best[2]) if best else None

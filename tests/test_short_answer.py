@@ -3,7 +3,8 @@
 import pytest
 
 from qa.evaluation import exact_match, token_f1
-from qa.short_answer import best_span, fits_kind, question_shape, sentence_words, trim_to_kind
+from qa.short_answer import (asks_description, best_span, clauses, describing_complement, fits_kind, is_yes_no,
+                              question_shape, sentence_words, trim_to_kind, yes_no_clause)
 
 CASES = [
     # date, the month written with «ماه» apart or together, Persian digits
@@ -155,3 +156,87 @@ def test_fits_kind(kind, text, fits):
 def test_trim_to_kind(kind, text, expected):
     start, end = trim_to_kind(kind, text)
     assert text[start:end] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("سفیر ایران گفت: این توافقنامه آماده امضا است که طبق نظر رؤسای جمهور دو کشور، زمان آن تعیین خواهد شد.",
+     ["سفیر ایران گفت", "این توافقنامه آماده امضا است", "طبق نظر رؤسای جمهور دو کشور", "زمان آن تعیین خواهد شد"]),
+    # list items (fewer than three words) stay with their neighbours
+    ("ایران، روسیه، برزیل، چین و هند اعضای گروه بریکس هستند.", ["ایران، روسیه، برزیل، چین و هند اعضای گروه بریکس هستند"]),
+    ("وی گفت: بله.", ["وی گفت", "بله"]),               # a quote starts after the colon
+    ("سفر شما به مسکو، تاریخی است.", ["سفر شما به مسکو، تاریخی است"]),  # a short last piece joins the one before
+    ("پزشکیان وارد مسکو شد؛ پوتین از او استقبال کرد.", ["پزشکیان وارد مسکو شد", "پوتین از او استقبال کرد"]),
+    ("", []),
+])
+def test_clauses(sentence, expected):
+    assert [sentence[span.start:span.end] for span in clauses(sentence)] == expected
+
+
+@pytest.mark.parametrize("question, sentences, expected", [
+    # the clause that restates the question («... اینکه آیا ...») asks; the one after «گفت:» answers
+    ("آیا توافقنامه جامع همکاری‌های بلندمدت ایران و روسیه آماده امضا است؟",
+     ["سفیر ایران در پاسخ به پرسشی مبنی بر اینکه آیا توافقنامه جامع همکاریهای بلندمدت دو کشور امضا خواهد شد، "
+      "گفت: این توافقنامه آماده امضا است که زمان آن تعیین خواهد شد."],
+     "این توافقنامه آماده امضا است"),
+    # ZWNJ and Arabic ك in the question; the predicate («رشد») must be in the clause
+    ("آيا تعداد سفرهای گردشگری رشد داشته است؟",
+     ["پوتین گفت: حجم تجارت بالا رفته است، تعداد سفرهای گردشگری نیز رشد خوبی داشته است."],
+     "تعداد سفرهای گردشگری نیز رشد خوبی داشته است"),
+    # the first sentence is the better evidence: a later one must hold clearly more
+    ("آیا پوتین پزشکیان را به اجلاس بریکس دعوت کرد؟",
+     ["پوتین پزشکیان را به اجلاس بریکس دعوت کرد.", "پوتین گفت: پزشکیان به اجلاس بریکس دعوت شد."],
+     "پوتین پزشکیان را به اجلاس بریکس دعوت کرد"),
+])
+def test_yes_no_clause(question, sentences, expected):
+    assert is_yes_no(question)
+    position, span = yes_no_clause(question, sentences)
+    assert sentences[position][span.start:span.end] == expected
+
+
+@pytest.mark.parametrize("question, sentences", [
+    ("آیا پزشکیان به پکن رفت؟", ["پزشکیان وارد مسکو شد."]),   # no clause holds the predicate
+    ("آیا؟", ["پزشکیان وارد مسکو شد."]),                       # nothing asked
+    ("آیا پزشکیان به مسکو رفت؟", []),
+])
+def test_no_yes_no_clause(question, sentences):
+    assert yes_no_clause(question, sentences) is None
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("آیا پزشکیان به مسکو رفت؟", True),
+    ("آيا پزشكيان به مسكو رفت؟", True),         # Arabic ي/ك
+    ("پزشکیان آیا به مسکو رفت؟", False),        # «آیا» opens the question
+    ("پزشکیان کی به مسکو رفت؟", False),
+    ("", False),
+])
+def test_is_yes_no(question, expected):
+    assert is_yes_no(question) is expected
+
+
+@pytest.mark.parametrize("question, sentences, expected", [
+    ("به گفته پزشکیان ارتباط ایران با روسیه چگونه است؟",
+     ["پزشکیان گفت: ارتباط ما با روسیه صمیمانه و راهبردی است."], "صمیمانه و راهبردی"),
+    ("پزشکیان سازمان همکاری شانگهای را چگونه توصیف کرد؟",
+     ["پزشکیان گفت: نهادهای بین‌المللی، چون شانگهای بستر مناسبی برای پیشبرد ایده چند جانبه‌گرایی هستند."],
+     "بستر مناسبی برای پیشبرد ایده چند جانبه‌گرایی"),
+    # a stopword at the complement's start is left out; the clause sharing more words wins
+    ("وضعیت سفرهای گردشگری چطور است؟",
+     ["پوتین گفت: وضعیت اقتصاد خوب است، اما تعداد سفرهای گردشگری نیز رشد خوبی داشته است."], "رشد خوبی داشته"),
+    # a quote in a later sentence; «سفر کرده است» is a tense, not a description
+    ("نخست‌وزیر روسیه سفر پزشکیان به مسکو را چگونه توصیف کرد؟",
+     ["نخست‌وزیر روسیه که در سفری رسمی به مسکو سفر کرده است، گفت: سفر شما به مسکو، تاریخی است."], "تاریخی"),
+])
+def test_describing_complement(question, sentences, expected):
+    position, span = describing_complement(question, sentences)
+    assert sentences[position][span.start:span.end] == expected
+
+
+@pytest.mark.parametrize("question, sentences", [
+    ("پزشکیان چگونه به مسکو رفت؟", ["وی گفت: پزشکیان با هواپیما به مسکو رفت."]),  # "how" of manner: the reader's
+    ("ارتباط ایران با روسیه چگونه است؟", ["وی گفت: ارتباط ما با روسیه است."]),  # nothing before the copula
+    ("ارتباط ایران با روسیه چگونه است؟", ["پزشکیان گفت: هوا سرد است."]),  # no shared word
+    ("ارتباط ایران با روسیه چگونه است؟", ["ارتباط ما با روسیه صمیمانه است."]),  # not in a quote: the reader's
+    ("", []),
+])
+def test_no_describing_complement(question, sentences):
+    assert describing_complement(question, sentences) is None
