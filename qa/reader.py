@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from .files import sha256_file
-from .short_answer import fits_kind, question_shape, trim_to_kind
+from .short_answer import fits_kind, question_shape, repeats_question, trim_to_kind
 from .text import unify_letters
 from .types import Span
 
@@ -191,8 +191,11 @@ class SpanReader:
         # The reader sometimes reads «کی» (when) as colloquial "who" and
         # answers a name: the best span of the kind the question word asks
         # for wins over a better-scored span of another kind.
+        # Nor is a span that only repeats the question an answer («رئیسجمهور»
+        # for «چه کسی ... از رئیس‌جمهور ایران استقبال کرد؟»).
         kind = question_shape(question).kind
-        position, start, end = next((span for span in spans if fits_kind(kind, context[span[1]:span[2]])), spans[0])
+        position, start, end = next((span for span in spans if fits_kind(kind, context[span[1]:span[2]])
+                                     and not repeats_question(question, context[span[1]:span[2]])), spans[0])
         first, last = trim_to_kind(kind, context[start:end])
         start, end = start + first, start + last
         return position, Span(start - bounds[position][0], end - bounds[position][0])

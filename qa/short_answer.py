@@ -255,8 +255,24 @@ def fits_kind(kind: str | None, text: str) -> bool:
     if kind == "number":
         return any(_is_number_word(key) for key in keys)
     if kind in ("person", "place"):
-        return not any(_is_date_word(key) or _is_number_word(key) for key in keys)
+        # An ordinal names an office as well as a day («نخست وزیر», «معاون اول»).
+        return not any((_is_date_word(key) and not _is_ordinal(key)) or _is_number_word(key) for key in keys)
     return True
+
+
+def repeats_question(question: str, text: str) -> bool:
+    """Tell whether every word of a span is written in the question already.
+
+    Spaces and ZWNJs aside («رئیسجمهور», «جمهور» for «... رئیس‌جمهور ...»): such
+    a span names what the question gave, not what it asks.
+
+    Args:
+        question: The question.
+        text: A candidate span.
+    """
+    asked = search_key(question).replace(" ", "")
+    keys = [word.key for word in sentence_words(text)]
+    return bool(keys) and all(key in asked for key in keys)
 
 
 def trim_to_kind(kind: str | None, text: str) -> tuple[int, int]:

@@ -4,7 +4,7 @@ import pytest
 
 from qa.evaluation import exact_match, token_f1
 from qa.short_answer import (asks_description, best_span, clauses, describing_complement, fits_kind, is_yes_no,
-                              question_shape, sentence_words, trim_to_kind, yes_no_clause)
+                              question_shape, repeats_question, sentence_words, trim_to_kind, yes_no_clause)
 
 CASES = [
     # date, the month written with «ماه» apart or together, Persian digits
@@ -132,6 +132,8 @@ def test_questions_without_substance(hash_index, question, expected):
     ("number", "سی کشور", True),
     ("number", "کازان", False),
     ("person", "کاظم جلالی", True),
+    ("person", "نخست وزیر این کشور", True),         # an ordinal in a title is no date
+    ("person", "۲۸ دی ماه", False),
     ("person", "سال ۲۰۲۴", False),
     ("place", "در کازان", True),
     ("other", "پیمان مشارکت راهبردی", True),
@@ -240,3 +242,27 @@ def test_describing_complement(question, sentences, expected):
 ])
 def test_no_describing_complement(question, sentences):
     assert describing_complement(question, sentences) is None
+
+
+@pytest.mark.parametrize("question, text, expected", [
+    ("چه کسی در دوشنبه از رئیس‌جمهور ایران استقبال کرد؟", "رئیسجمهور", True),   # ZWNJ dropped
+    ("چه کسی در دوشنبه از رئیس‌جمهور ایران استقبال کرد؟", "جمهور", True),
+    ("چه کسی در دوشنبه از رئیس جمهور ایران استقبال کرد؟", "رئیسجمهور", True),    # a space in the question
+    ("چه کسی در دوشنبه از رئیس‌جمهور ایران استقبال کرد؟", "نخست وزیر", False),
+    ("پزشكيان كجا رفت؟", "پزشکیان", True),                                        # Arabic ي/ك
+    ("پزشکیان کجا رفت؟", "", False),
+])
+def test_repeats_question(question, text, expected):
+    assert repeats_question(question, text) is expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("ارتباط ایران با روسیه چگونه است؟", True),
+    ("پزشکیان سازمان شانگهای را چگونه توصیف کرد؟", True),
+    ("رابطه دو کشور چطور بود؟", True),
+    ("پزشکیان چگونه به مسکو رفت؟", False),      # how of manner
+    ("ارتباط ایران با روسیه چیست؟", False),
+    ("", False),
+])
+def test_asks_description(question, expected):
+    assert asks_description(question) is expected
