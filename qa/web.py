@@ -462,7 +462,7 @@ def build_app(assistant: Assistant):
                 with gr.Row(elem_id="chat-layout"):
                     with gr.Column(scale=3, elem_id="chat-column"):
                         # Answers are article sentences: escaped text, never markdown.
-                        chatbot = gr.Chatbot(rtl=True, height=420, label="گفتگو", elem_id="chat",
+                        chatbot = gr.Chatbot(rtl=True, height=420, label="گفتگو", show_label=False, elem_id="chat",
                                              render_markdown=False, sanitize_html=True, feedback_options=None,
                                              buttons=[])
                         box = gr.Textbox(placeholder="پرسش خود را بنویسید و کلید اینتر یا «بپرس» را بزنید…", rtl=True,
