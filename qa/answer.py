@@ -251,11 +251,14 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
                   ) -> tuple[list[ScoredSentence], tuple[int, Span] | None]:
     """Find the short answer in the chosen sentences.
 
-    For a "who" question, a sentence whose speaker is named only by title
-    («سفیر جمهوری اسلامی ایران در فدراسیون روسیه ... گفت») is read with the
-    name that the next sentence gives («کاظم جلالی ... افزود»,
-    :func:`qa.speakers.speaker_name`) written before it. When the answer is
-    that name, the naming sentence joins the answer right after it.
+    A yes/no question gets the clause that says so and a "what is it like"
+    question what a quoted clause says the thing is
+    (:func:`qa.short_answer.yes_no_clause`, :func:`describing_complement`):
+    spans the reader, trained on questions asking for a name or a phrase,
+    does not pick out. Other questions go to ``find_span``. For a "who"
+    question, a sentence whose speaker is given only by title is read with
+    the speaker's name written before it (:func:`_speaker_names`); when the
+    answer is that name, the sentence giving it joins the answer right after.
 
     Args:
         question: The standalone question (for a follow-up, its rewrite:
@@ -272,20 +275,9 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
         the short answer, or None.
     """
     chosen = list(chosen)
-    names: list[Span | None] = [None] * len(chosen)
-    if question_shape(question).kind == "person":
-        for position, sentence in enumerate(chosen):
-            chunk = hits[sentence.hit_rank].chunk
-            if sentence.span in chunk.sentences:
-                names[position] = speaker_name(index.articles[chunk.doc_id].text, chunk.sentences,
-                                               chunk.sentences.index(sentence.span))
-    texts = []
-    for sentence, name in zip(chosen, names):
-        article = index.articles[hits[sentence.hit_rank].chunk.doc_id]
-        texts.append(f"{article.text[name.start:name.end]}، {sentence.text}" if name else sentence.text)
-    # A yes/no question is answered by the clause that says so, a "what is it
-    # like" question by what a clause says it is: spans the reader, trained
-    # on questions asking for a name or a phrase, does not pick out.
+    names = _speaker_names(question, chosen, hits, index)
+    texts = [f"{index.articles[hits[sentence.hit_rank].chunk.doc_id].text[name.start:name.end]}، {sentence.text}"
+             if name else sentence.text for sentence, name in zip(chosen, names)]
     if is_yes_no(question):
         found = yes_no_clause(question, texts)
     else:
@@ -306,10 +298,27 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
     # The answer is the name: its sentence is cited beside the title's.
     chunk = hits[sentence.hit_rank].chunk
     naming = next(s for s in chunk.sentences if s.start <= name.start and name.end <= s.end)
-    if not any(other.hit_rank == sentence.hit_rank and other.span == naming for other in chosen):
+    if not any(hits[other.hit_rank].chunk.doc_id == chunk.doc_id and other.span == naming for other in chosen):
         article = index.articles[chunk.doc_id]
         chosen.insert(position + 1, ScoredSentence(sentence.hit_rank, naming, article.text[naming.start:naming.end],
                                                    sentence.similarity, sentence.overlap, sentence.cue))
         while len(chosen) > max_sentences:
             chosen.pop(max(i for i in range(len(chosen)) if i not in (position, position + 1)))
     return chosen, (sentence.hit_rank, Span(name.start + span.start, name.start + min(span.end, name_length)))
+
+
+def _speaker_names(question: str, chosen: Sequence[ScoredSentence], hits: Sequence[Hit],
+                   index: AnswerSource) -> list[Span | None]:
+    """For a "who" question, the name (article span) of each sentence's speaker
+    given only by title («سفیر جمهوری اسلامی ایران ... گفت» → «کاظم جلالی»,
+    :func:`qa.speakers.speaker_name`), looked for in the sentence's passage;
+    None for every sentence of other questions."""
+    names: list[Span | None] = [None] * len(chosen)
+    if question_shape(question).kind != "person":
+        return names
+    for position, sentence in enumerate(chosen):
+        chunk = hits[sentence.hit_rank].chunk
+        if sentence.span in chunk.sentences:
+            names[position] = speaker_name(index.articles[chunk.doc_id].text, chunk.sentences,
+                                           chunk.sentences.index(sentence.span))
+    return names

@@ -55,8 +55,9 @@ _GOING_ON_VERBS = ("افزود", "ادامه داد", "اضافه کرد")
 # Not «نیز» ("for his part"): «رئیسجمهور روسیه نیز ... گفت» turns to another speaker.
 _GOING_ON_WORDS = (("همچنین",), ("در", "ادامه"))
 # A dateline «مسکو- ایرنا-» and a lead «به گزارش ایرنا، ...» come before the subject.
-_DATELINE = re.compile(r"^\s*[^\s\-–—:]+(?:\s[^\s\-–—:]+)?\s*[-–—]\s*[^\s\-–—:]+\s*[-–—]\s*")
-_REPORT_LEAD = re.compile(r"^\s*به\s*گزارش[^،,:]{0,80}[،,]\s*")
+# (matched at a position: no «^», which would only match at the text's start)
+_DATELINE = re.compile(r"\s*[^\s\-–—:]+(?:\s[^\s\-–—:]+)?\s*[-–—]\s*[^\s\-–—:]+\s*[-–—]\s*")
+_REPORT_LEAD = re.compile(r"\s*به\s*گزارش[^،,:]{0,80}[،,]\s*")
 _MAX_NAME_WORDS = 4
 
 

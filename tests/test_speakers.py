@@ -158,3 +158,9 @@ def test_naming_is_for_who_questions_only(ambassador_index):
     ask_reading(ambassador_index, "سفیر جمهوری اسلامی ایران در روسیه درباره ملاقات چه گفت؟",
                 lambda question, texts: read.append(list(texts)))
     assert read and read[0] and not any(text.startswith("کاظم جلالی،") for text in read[0])
+
+
+def test_a_dateline_and_a_report_lead_both_come_before_the_subject():
+    sentence = "مسکو- ایرنا- به گزارش خبرنگار ایرنا، کاظم جلالی روز جمعه گفت: روابط مهم است."
+    found = speech_subject(sentence)
+    assert found is not None and (found.kind, sentence[found.start:found.end]) == ("name", "کاظم جلالی")
