@@ -20,7 +20,7 @@ import numpy as np
 from .retrieval import near_duplicates
 from .text import content_words, question_language, search_key, search_tokens
 from .short_answer import best_span, describing_complement, is_yes_no, question_shape, yes_no_clause
-from .speakers import speaker_name
+from .speakers import asks_speaker, speaker_name, speaker_of
 from .types import Answer, Article, Citation, Hit, ShortAnswer, Span
 from .parameters import DEFAULT_ANSWER, AnswerParameters
 
@@ -276,7 +276,7 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
     """
     chosen = list(chosen)
     names = _speaker_names(question, chosen, hits, index)
-    texts = [f"{index.articles[hits[sentence.hit_rank].chunk.doc_id].text[name.start:name.end]}، {sentence.text}"
+    texts = [f"{_article_text(sentence, hits, index)[name.start:name.end]}، {sentence.text}"
              if name else sentence.text for sentence, name in zip(chosen, names)]
     if is_yes_no(question):
         found = yes_no_clause(question, texts)
@@ -286,25 +286,48 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
         return chosen, None
     position, span = found
     sentence, name = chosen[position], names[position]
-    if name is None:
-        return chosen, (sentence.hit_rank, Span(sentence.span.start + span.start, sentence.span.start + span.end))
-    name_length = name.end - name.start
-    prefix_length = name_length + len("، ")
-    if span.start >= name_length:
-        start, end = max(span.start, prefix_length) - prefix_length, span.end - prefix_length
+    if name is not None and span.start < name.end - name.start:
+        # The answer is the name written before the title's sentence.
+        answer = Span(name.start + span.start, name.start + min(span.end, name.end - name.start))
+    else:
+        shift = name.end - name.start + len("، ") if name is not None else 0
+        start, end = max(span.start - shift, 0), span.end - shift
         if end <= start:
             return chosen, None
-        return chosen, (sentence.hit_rank, Span(sentence.span.start + start, sentence.span.start + end))
-    # The answer is the name: its sentence is cited beside the title's.
+        answer = Span(sentence.span.start + start, sentence.span.start + end)
     chunk = hits[sentence.hit_rank].chunk
-    naming = next(s for s in chunk.sentences if s.start <= name.start and name.end <= s.end)
-    if not any(hits[other.hit_rank].chunk.doc_id == chunk.doc_id and other.span == naming for other in chosen):
-        article = index.articles[chunk.doc_id]
-        chosen.insert(position + 1, ScoredSentence(sentence.hit_rank, naming, article.text[naming.start:naming.end],
-                                                   sentence.similarity, sentence.overlap, sentence.cue))
-        while len(chosen) > max_sentences:
-            chosen.pop(max(i for i in range(len(chosen)) if i not in (position, position + 1)))
-    return chosen, (sentence.hit_rank, Span(name.start + span.start, name.start + min(span.end, name_length)))
+    if question_shape(question).kind == "person" and asks_speaker(question) and sentence.span in chunk.sentences:
+        # «چه کسی گفت ...؟» is answered by who speaks in the sentence, not by
+        # another person it names («... خطاب به دکتر پزشکیان گفت: ...»).
+        speaker = speaker_of(_article_text(sentence, hits, index), chunk.sentences,
+                             chunk.sentences.index(sentence.span))
+        if speaker is not None and not (speaker.start <= answer.start and answer.end <= speaker.end):
+            answer = speaker
+    if not sentence.span.start <= answer.start < sentence.span.end:
+        # The answer is in another sentence of the passage (the name of a
+        # speaker given by title or pronoun): it is cited beside this one.
+        _add_sentence(chosen, position, answer, hits, index, max_sentences)
+    return chosen, (sentence.hit_rank, answer)
+
+
+def _article_text(sentence: ScoredSentence, hits: Sequence[Hit], index: AnswerSource) -> str:
+    return index.articles[hits[sentence.hit_rank].chunk.doc_id].text
+
+
+def _add_sentence(chosen: list[ScoredSentence], position: int, inside: Span, hits: Sequence[Hit],
+                  index: AnswerSource, max_sentences: int) -> None:
+    """Put the passage's sentence holding ``inside`` right after ``chosen[position]``
+    (unless the answer has it already), keeping at most ``max_sentences``."""
+    sentence = chosen[position]
+    chunk = hits[sentence.hit_rank].chunk
+    holding = next(s for s in chunk.sentences if s.start <= inside.start and inside.end <= s.end)
+    if any(hits[other.hit_rank].chunk.doc_id == chunk.doc_id and other.span == holding for other in chosen):
+        return
+    text = _article_text(sentence, hits, index)
+    chosen.insert(position + 1, ScoredSentence(sentence.hit_rank, holding, text[holding.start:holding.end],
+                                               sentence.similarity, sentence.overlap, sentence.cue))
+    while len(chosen) > max_sentences:
+        chosen.pop(max(i for i in range(len(chosen)) if i not in (position, position + 1)))
 
 
 def _speaker_names(question: str, chosen: Sequence[ScoredSentence], hits: Sequence[Hit],

@@ -40,7 +40,7 @@ _PRONOUNS = _keys("وی او ایشان")
 # of day, "also" («پزشکیان با اشاره به...», «کاظم جلالی روز جمعه...»).
 _SUBJECT_ENDS = _keys(
     "با در روز امروز دیروز امشب شامگاه عصر صبح ظهر بامداد نیز هم همچنین ضمن که پس پیش از به برای "
-    "طی هنگام و را در پایان ادامه "
+    "طی هنگام و را در پایان ادامه خطاب "
     # the reporting verb itself, when nothing stands between subject and verb («پزشکیان گفت:»)
     "گفت افزود اظهار تصریح خاطرنشان یادآور اضافه تاکید عنوان بیان اعلام")
 # Honorifics belong to the name («دکتر پزشکیان») but are not one alone.
@@ -188,4 +188,52 @@ def speaker_name(text: str, sentences: Sequence[Span], position: int) -> Span | 
         if other is not None and other.kind == "name":
             base = sentences[neighbour].start
             return Span(base + other.start, base + other.end)
+    return None
+
+
+# «چه کسی گفت ...؟», «who said ...?»: the answer is a speaker.
+# Not «افزود» or «اضافه کرد» in a question: they mostly mean "added" a thing
+# («ناصرالدین شاه ... بر پهنه شهرستان مریوان افزود»).
+_ASKING_VERBS = tuple(search_key(verb) for verb in _SPEECH_VERBS if verb not in ("افزود", "اضافه کرد", "ادامه داد")) + (
+    "said", "say", "says", "stated", "told", "قال", "صرح", "اكد")
+# How far back a pronoun («وی افزود») is followed to its speaker.
+_PRONOUN_REACH = 3
+
+
+def asks_speaker(question: str) -> bool:
+    """Tell whether a question asks who said something («چه کسی گفت ...؟», "Who said ...?").
+
+    Args:
+        question: The question (its kind must be checked to be "person" too).
+    """
+    text = " " + " ".join(search_key(word) for word in question.split()) + " "
+    return any(f" {verb} " in text or f" {verb}؟" in text or f" {verb}?" in text for verb in _ASKING_VERBS)
+
+
+def speaker_of(text: str, sentences: Sequence[Span], position: int) -> Span | None:
+    """Find who is speaking in a sentence that reports speech.
+
+    A name is the speaker; a title is named by :func:`speaker_name` or is
+    the answer itself («نخستوزیر روسیه»); a pronoun («وی ادامه داد») is the
+    speaker of the nearest earlier sentence that says who speaks.
+
+    Args:
+        text: The article's text.
+        sentences: Consecutive sentences of the article (a passage's).
+        position: Index in ``sentences`` of the sentence.
+
+    Returns:
+        The speaker's span in ``text``, or None when the sentence reports no
+        speech or its speaker cannot be told.
+    """
+    for index in range(position, max(position - _PRONOUN_REACH, -1), -1):
+        span = sentences[index]
+        subject = speech_subject(text[span.start:span.end])
+        if subject is None:
+            return None
+        if subject.kind == "pronoun":
+            continue
+        if subject.kind == "title":
+            return speaker_name(text, sentences, index) or Span(span.start + subject.start, span.start + subject.end)
+        return Span(span.start + subject.start, span.start + subject.end)
     return None

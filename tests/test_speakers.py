@@ -7,7 +7,7 @@ from dataclasses import replace
 from qa.answer import compose_answer
 from qa.indexing import build_index
 from qa.retrieval import Retriever
-from qa.speakers import goes_on, speaker_name, speech_subject
+from qa.speakers import asks_speaker, goes_on, speaker_name, speaker_of, speech_subject
 from qa.store import load_index
 from qa.text import split_sentences
 from qa.types import Span
@@ -164,3 +164,54 @@ def test_a_dateline_and_a_report_lead_both_come_before_the_subject():
     sentence = "مسکو- ایرنا- به گزارش خبرنگار ایرنا، کاظم جلالی روز جمعه گفت: روابط مهم است."
     found = speech_subject(sentence)
     assert found is not None and (found.kind, sentence[found.start:found.end]) == ("name", "کاظم جلالی")
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("چه کسی گفت سفر شما به مسکو تاریخی است؟", True),
+    ("چه کسی در این دیدار تاکید کرد که همکاری ادامه دارد؟", True),
+    ("Who said that the visit to Moscow is historic?", True),
+    ("من قال إن الزيارة تاريخية؟", True),
+    # «افزود» in a question is mostly "added" a thing
+    ("به فرمان چه کسی ناصرالدین شاه بر پهنه شهرستان مریوان افزود؟", False),
+    ("چه کسی به مسکو رفت؟", False),
+    ("", False),
+])
+def test_asks_speaker(question, expected):
+    assert asks_speaker(question) is expected
+
+
+SPEECHES = ("مسکو- ایرنا- سفیر جمهوری اسلامی ایران در فدراسیون روسیه گفت: این ملاقات مهم است.\n"
+            "کاظم جلالی روز جمعه افزود: روابط ایران و روسیه مهم است.\n"
+            "وی ادامه داد: دیدار دو رئیس‌جمهور ضرورت داشت.\n"
+            "وی افزود: توافقنامه آماده امضا است.\n"
+            "نخست‌وزیر روسیه خطاب به دکتر پزشکیان گفت: سفر شما به مسکو، تاریخی است.\n"
+            "توافقنامه جامع آماده امضا است.\n")
+
+
+@pytest.mark.parametrize("position, expected", [
+    (0, "کاظم جلالی"),          # a title, named by the next sentence
+    (1, "کاظم جلالی"),          # a name
+    (2, "کاظم جلالی"),          # a pronoun: the speaker before it
+    (3, "کاظم جلالی"),          # a pronoun after a pronoun
+    (4, "نخست‌وزیر روسیه"),     # a title no sentence names: the title itself, not the person addressed
+    (5, None),                  # no speech reported
+])
+def test_speaker_of(position, expected):
+    found = speaker_of(SPEECHES, split_sentences(SPEECHES), position)
+    assert (SPEECHES[found.start:found.end] if found else None) == expected
+
+
+def test_who_said_is_answered_with_the_speaker(ambassador_index):
+    """«چه کسی گفت ...؟»: whatever span the finder proposes in the quoting
+    sentence, the answer is its speaker, here behind a pronoun («وی ادامه داد»)."""
+    def find_quote(question, texts):
+        position = next(i for i, text in enumerate(texts) if text.startswith("وی ادامه داد"))
+        start = texts[position].index("این دیدار")
+        return position, Span(start, start + len("این دیدار"))
+
+    result = ask_reading(ambassador_index, "چه کسی گفت این دیدار بسیار مهمی بود؟", find_quote)
+    short = result.short_answer
+    assert short is not None and short.text == "کاظم جلالی"
+    citation = next(c for c in result.citations if c.n == short.n)
+    assert any(span.start <= short.start and short.end <= span.end for span in citation.evidence)
+    assert "کاظم جلالی روز جمعه" in result.answer
