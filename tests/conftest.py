@@ -160,3 +160,19 @@ def _hash_embedder_class(base):
             return [len(self.model_input(text, "document").split()) + 2 for text in texts]
 
     return _HashEmbedder
+
+
+def open_hash_index(data_dir: Path, index_dir: Path):
+    """Build an index of ``data_dir`` with the HashEmbedder and open it.
+
+    Returns:
+        (loaded index, its Retriever, the embedder); close the index after use.
+    """
+    from qa.indexing import build_index
+    from qa.retrieval import Retriever
+    from qa.store import load_index
+
+    embedder = HashEmbedder()
+    build_index(data_dir, index_dir, embedder)
+    index = load_index(index_dir)
+    return index, Retriever(index, embedder), embedder

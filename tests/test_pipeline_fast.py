@@ -10,13 +10,11 @@ import re
 import pytest
 
 from qa.answer import compose_answer
-from qa.indexing import build_index
 from qa.parameters import AnswerParameters
 from qa.conversation import Turn, rewrite_question
-from qa.retrieval import Retriever, fuse
-from qa.store import load_index
+from qa.retrieval import fuse
 from qa.types import Chunk, Hit
-from tests.conftest import DATA, HashEmbedder
+from tests.conftest import DATA, open_hash_index
 
 # The hash embedder's cosines are lower than e5's: its own threshold.
 HASH_PARAMETERS = AnswerParameters(abstain_below={"hash": {"fa": 0.2, "en": 0.2}})
@@ -24,12 +22,9 @@ HASH_PARAMETERS = AnswerParameters(abstain_below={"hash": {"fa": 0.2, "en": 0.2}
 
 @pytest.fixture(scope="module")
 def hash_index(tmp_path_factory):
-    embedder = HashEmbedder()
-    index_dir = tmp_path_factory.mktemp("hash-index")
-    build_index(DATA, index_dir, embedder)
-    index = load_index(index_dir)
-    yield index, Retriever(index, embedder), embedder
-    index.close()
+    opened = open_hash_index(DATA, tmp_path_factory.mktemp("hash-index"))
+    yield opened
+    opened[0].close()
 
 
 def answer(hash_index, question, history=()):

@@ -5,13 +5,10 @@ import pytest
 from dataclasses import replace
 
 from qa.answer import compose_answer
-from qa.indexing import build_index
-from qa.retrieval import Retriever
 from qa.speakers import asks_speaker, goes_on, speaker_name, speaker_of, speech_subject
-from qa.store import load_index
 from qa.text import split_sentences
 from qa.types import Span
-from tests.conftest import HashEmbedder
+from tests.conftest import open_hash_index
 from tests.test_pipeline_fast import HASH_PARAMETERS
 
 
@@ -98,12 +95,9 @@ def ambassador_index(tmp_path_factory):
     """One short article in the news style: title, then name."""
     data = tmp_path_factory.mktemp("ambassador-data")
     (data / "ambassador.txt").write_text(AMBASSADOR + "وی ادامه داد: این دیدار بسیار مهمی بود.\n", encoding="utf-8")
-    embedder = HashEmbedder()
-    index_dir = tmp_path_factory.mktemp("ambassador-index")
-    build_index(data, index_dir, embedder)
-    index = load_index(index_dir)
-    yield index, Retriever(index, embedder), embedder
-    index.close()
+    opened = open_hash_index(data, tmp_path_factory.mktemp("ambassador-index"))
+    yield opened
+    opened[0].close()
 
 
 # Every sentence of the article is an answer sentence: the test is about
