@@ -93,16 +93,11 @@ def test_token_f1_and_exact_match(prediction, gold, f1, exact):
 
 @pytest.fixture(scope="module")
 def hash_index(tmp_path_factory):
-    import shutil
+    from tests.conftest import DATA, open_hash_index
 
-    from qa.indexing import build_index
-    from qa.store import load_index
-    from tests.conftest import DATA, HashEmbedder
-
-    root = tmp_path_factory.mktemp("substance")
-    shutil.copytree(DATA, root / "data")
-    build_index(root / "data", root / "index", HashEmbedder())
-    return load_index(root / "index")
+    index, _, _ = open_hash_index(DATA, tmp_path_factory.mktemp("substance"))
+    yield index
+    index.close()
 
 
 @pytest.mark.parametrize("question, expected", [
