@@ -18,7 +18,7 @@ from typing import Callable, Mapping, Protocol, Sequence
 import numpy as np
 
 from .retrieval import near_duplicates
-from .text import content_words, question_language, search_key, search_tokens
+from .text import ENGLISH_FUNCTION_WORDS, content_words, question_language, search_key, search_tokens
 from .short_answer import best_span, describing_complement, is_yes_no, question_shape, yes_no_clause
 from .speakers import asks_speaker, speaker_name, speaker_of
 from .types import Answer, Article, Citation, Hit, ShortAnswer, Span
@@ -91,7 +91,8 @@ def has_substance(question: str, index: AnswerSource) -> bool:
         question: The question (the retrieval text for a follow-up).
         index: The index whose vocabulary is consulted.
     """
-    words = [word for word in content_words(question) if any(ch.isalnum() for ch in word)]
+    words = [word for word in content_words(question)
+             if any(ch.isalnum() for ch in word) and word not in ENGLISH_FUNCTION_WORDS]
     if not words:
         return False
     if index.known_words(words):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from .text import ARABIC_FUNCTION_WORDS, question_language, search_key, stopwords
+from .text import ARABIC_FUNCTION_WORDS, ENGLISH_FUNCTION_WORDS, question_language, search_key, stopwords
 from .types import Span
 
 MAX_WORDS = 8
@@ -166,8 +166,7 @@ def _stop_keys(language: str = "fa") -> frozenset[str]:
     single = frozenset(phrase for phrases in _question_types(language).values() for phrase in phrases
                        if " " not in phrase)
     arabic = frozenset(search_key(word) for word in ARABIC_FUNCTION_WORDS) if language == "ar" else frozenset()
-    return stopwords() | single | arabic | frozenset(
-        {"the", "a", "an", "of", "in", "on", "to", "is", "was", "did", "does", "do", "and", "for"})
+    return stopwords() | single | arabic | ENGLISH_FUNCTION_WORDS
 
 
 def question_shape(question: str) -> QuestionShape:

@@ -242,6 +242,19 @@ ARABIC_FUNCTION_WORDS = frozenset({
     "إلى", "الى", "عن", "مع", "كان", "قال"})
 
 
+# English function words, question words and verbs that say nothing of a
+# topic: "who said?", "what is it?" ask about nothing.
+ENGLISH_FUNCTION_WORDS = frozenset("""
+a an the this that these those it its he she they them him her his their we you i me my our your
+who whom whose what which when where why how whether
+is are was were be been being am do does did done has have had will would shall should can could
+may might must
+of in on at to for from by with about into over after before between through during under as than
+and or but not no yes if so then there here also just very more most some any all each
+say says said tell told ask asked happen happened happens mean means know thing things something
+""".split())
+
+
 def question_language(question: str) -> str:
     """Return the language of a question: ``en`` (mostly Latin letters),
     ``ar`` (Arabic: Arabic function words or the article «ال» on most
