@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from .short_answer import Word, sentence_words
-from .text import search_key
+from .text import search_key, stopwords
 from .types import Span
 
 
@@ -237,3 +237,87 @@ def speaker_of(text: str, sentences: Sequence[Span], position: int) -> Span | No
             return speaker_name(text, sentences, index) or Span(span.start + subject.start, span.start + subject.end)
         return Span(span.start + subject.start, span.start + subject.end)
     return None
+
+
+# «... کیست؟», «چه کسی ... است؟»: what is left of the question is the title asked about.
+_WHO_IS_WORDS = _keys("کیست کیستند چه کسی کسانی است بود هستند")
+_NAME_BREAKS = "،,:؛;«»()"
+
+
+def title_holder(question: str, sentences: Sequence[str]) -> tuple[int, Span] | None:
+    """Answer «رئیس جمهور روسیه کیست؟» from an apposition: the name written
+    right before the title («ولادیمیر پوتین رئیسجمهور روسیه») or right after
+    it, set off by a comma («رئیس جمهور روسیه، ولادیمیر پوتین، ...»).
+
+    The title is matched with spaces and ZWNJs aside («رئیس‌جمهور»,
+    «رئیسجمهور», «رئیس جمهور» are one). A reader given «دکتر مسعود پزشکیان
+    رئیس جمهوری اسلامی ایران و ولادیمیر پوتین رئیسجمهور روسیه» answers with
+    the first name it sees.
+
+    Args:
+        question: A "who is" question whose subject holds a title word.
+        sentences: The answer's sentences, best first.
+
+    Returns:
+        (sentence position, the name's span in it), or None when the question
+        names no title or no sentence sets a name beside it.
+    """
+    asked = [word.key for word in sentence_words(question) if word.key not in _WHO_IS_WORDS]
+    if not asked or not any(key in _TITLE_WORDS for key in asked):
+        return None
+    title = "".join(asked)
+    for position, sentence in enumerate(sentences):
+        words = sentence_words(sentence)
+        for first in range(len(words)):
+            joined, last = "", first
+            while last < len(words) and len(joined) < len(title):
+                joined += words[last].key
+                last += 1
+            if joined != title:
+                continue
+            name = _name_before(sentence, words, first) or _name_after(sentence, words, last)
+            if name is not None:
+                return position, name
+    return None
+
+
+def _is_name_word(word: Word, stop: frozenset[str]) -> bool:
+    return not (word.key in stop or word.key in _TITLE_WORDS or word.key in _SUBJECT_ENDS
+                or any(ch.isdigit() for ch in word.key))
+
+
+def _name_before(sentence: str, words: Sequence[Word], title_start: int) -> Span | None:
+    stop = stopwords() - _HONORIFICS
+    name: list[Word] = []
+    for index in range(title_start - 1, -1, -1):
+        word = words[index]
+        between = sentence[word.end:(name[0] if name else words[title_start]).start]
+        # A comma may set the title off («مراد صادیقزاد»، رئیس مرکز ...), not split the name.
+        breaks = _NAME_BREAKS if name else ":()"
+        if any(ch in breaks for ch in between) or len(name) == _MAX_NAME_WORDS - 1:
+            break
+        if word.key in _HONORIFICS:
+            name.insert(0, word)
+            break
+        if not _is_name_word(word, stop):
+            break
+        name.insert(0, word)
+    if not name or all(word.key in _HONORIFICS for word in name):
+        return None
+    return Span(name[0].start, name[-1].end)
+
+
+def _name_after(sentence: str, words: Sequence[Word], title_end: int) -> Span | None:
+    if title_end >= len(words) or "،" not in sentence[words[title_end - 1].end:words[title_end].start]:
+        return None
+    stop = stopwords() - _HONORIFICS
+    name: list[Word] = []
+    for word in words[title_end:title_end + _MAX_NAME_WORDS - 1]:
+        if name and any(ch in _NAME_BREAKS for ch in sentence[name[-1].end:word.start]):
+            break
+        if not (word.key in _HONORIFICS or _is_name_word(word, stop)):
+            break
+        name.append(word)
+    if not name or all(word.key in _HONORIFICS for word in name):
+        return None
+    return Span(name[0].start, name[-1].end)

@@ -5,7 +5,7 @@ import pytest
 from dataclasses import replace
 
 from qa.answer import compose_answer
-from qa.speakers import asks_speaker, goes_on, speaker_name, speaker_of, speech_subject
+from qa.speakers import asks_speaker, goes_on, speaker_name, speaker_of, speech_subject, title_holder
 from qa.text import split_sentences
 from qa.types import Span
 from tests.conftest import open_hash_index
@@ -209,3 +209,39 @@ def test_who_said_is_answered_with_the_speaker(ambassador_index):
     citation = next(c for c in result.citations if c.n == short.n)
     assert any(span.start <= short.start and short.end <= span.end for span in citation.evidence)
     assert "کاظم جلالی روز جمعه" in result.answer
+
+
+MEETING = ("به گزارش ایرنا، دکتر مسعود پزشکیان رئیس جمهوری اسلامی ایران و ولادیمیر پوتین رئیسجمهور روسیه "
+           "روز جمعه برای نخستین بار با یکدیگر دیدار کردند.")
+
+
+@pytest.mark.parametrize("question, sentences, expected", [
+    # the name right before the title, the title written three ways
+    ("رئیس جمهور روسیه کیست؟", [MEETING], "ولادیمیر پوتین"),
+    ("رئیس‌جمهور روسیه کیست؟", [MEETING], "ولادیمیر پوتین"),
+    ("چه کسی رئیسجمهور روسیه است؟", [MEETING], "ولادیمیر پوتین"),
+    # an honorific belongs to the name; «و» ends it
+    ("رئیس جمهوری اسلامی ایران کیست؟", [MEETING], "دکتر مسعود پزشکیان"),
+    # a comma (and quotes) may set the title off
+    ("رئیس مرکز مطالعات خاورمیانه روسیه کیست؟",
+     ["«مراد صادیقزاد»، رئیس مرکز مطالعات خاورمیانه روسیه معتقد است که مسکو ایران را شریک می‌بیند."],
+     "مراد صادیقزاد"),
+    # the name after the title, between commas
+    ("رئیس جمهور روسیه کیست؟", ["رئیس جمهور روسیه، ولادیمیر پوتین، گفت: همکاری ادامه دارد."], "ولادیمیر پوتین"),
+    # a later sentence when the first has no apposition
+    ("نخست وزیر روسیه کیست؟", ["نخست وزیر روسیه گفت: سفر شما تاریخی است.",
+                               "پزشکیان با میخائیل میشوتسین نخست وزیر روسیه دیدار کرد."], "میخائیل میشوتسین"),
+])
+def test_title_holder(question, sentences, expected):
+    position, span = title_holder(question, sentences)
+    assert sentences[position][span.start:span.end] == expected
+
+
+@pytest.mark.parametrize("question, sentences", [
+    ("پوتین کیست؟", [MEETING]),                                          # no title asked about
+    ("نخست وزیر روسیه کیست؟", ["نخست وزیر روسیه گفت: سفر شما تاریخی است."]),  # the title alone
+    ("رئیس جمهور روسیه کیست؟", ["دیدار کردند، رئیس جمهور روسیه گفت: خوب است."]),  # a verb, not a name
+    ("", [MEETING]),
+])
+def test_no_title_holder(question, sentences):
+    assert title_holder(question, sentences) is None
