@@ -20,7 +20,7 @@ import numpy as np
 from .retrieval import near_duplicates
 from .text import ENGLISH_FUNCTION_WORDS, content_words, question_language, search_key, search_tokens
 from .short_answer import best_span, describing_complement, is_yes_no, question_shape, yes_no_clause
-from .speakers import asks_speaker, speaker_name, speaker_of, title_holder
+from .speakers import asks_quote, asks_speaker, quoted_clause, speaker_name, speaker_of, title_holder
 from .types import Answer, Article, Citation, Hit, ShortAnswer, Span
 from .parameters import DEFAULT_ANSWER, AnswerParameters
 
@@ -284,6 +284,7 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
     else:
         found = (describing_complement(question, texts)
                  or (title_holder(question, texts) if question_shape(question).kind == "person" else None)
+                 or (quoted_clause(question, texts) if asks_quote(question) else None)
                  or find_span(question, texts))
     if found is None:
         return chosen, None

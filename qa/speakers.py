@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from .short_answer import Word, sentence_words
+from .short_answer import Word, clauses, sentence_words
 from .text import search_key, stopwords
 from .types import Span
 
@@ -321,3 +321,108 @@ def _name_after(sentence: str, words: Sequence[Word], title_end: int) -> Span | 
     if not name or all(word.key in _HONORIFICS for word in name):
         return None
     return Span(name[0].start, name[-1].end)
+
+
+# «... درباره تحریم‌ها چه گفت؟», "What did Putin say about trade?": the answer is what was said.
+_SAID_KEYS = _keys("گفت گفته گفتند اظهار اعلام تاکید عنوان بیان تصریح")
+_SAID_PLAIN = _keys("گفت گفته گفتند")
+_LIGHT_VERBS = _keys("کرد کردند کرده داشت داشتند")
+_PASSIVE = _keys("میشود میشوند میشد شود شده")
+_ENGLISH_SAY = frozenset({"say", "said", "says"})
+_ARABIC_SAY = _keys("قال قالت يقول")
+_QUOTE_MAX_WORDS = 30
+# Verbs that end a clause, so that «و» after them starts another.
+_CLAUSE_VERBS = _keys("است هست هستند بود بودند شد شود شدند شوند کرد کند کردند کنند دارد دارند داشت داشتند "
+                      "باشد باشند")
+
+
+def asks_quote(question: str) -> bool:
+    """Tell whether a question asks what someone said («... چه گفت؟», "What did ... say?", «ماذا قال ...؟»)."""
+    keys = [word.key for word in sentence_words(question)] + ["", ""]
+    for position, key in enumerate(keys[:-2]):
+        if key != "چه":
+            continue
+        verb, light = keys[position + 1], keys[position + 2]
+        # «چه گفت؟», «چه اعلام کرد؟»; not «به چه عنوان» (a title) nor «چه
+        # گفته می‌شود؟» ("what is it called").
+        if verb in _SAID_PLAIN and light not in _PASSIVE:
+            return True
+        if verb in _SAID_KEYS and light in _LIGHT_VERBS:
+            return True
+    if "what" in keys and _ENGLISH_SAY & set(keys):
+        return True
+    return search_key("ماذا") in keys and bool(_ARABIC_SAY & set(keys))
+
+
+def quoted_clause(question: str, sentences: Sequence[str]) -> tuple[int, Span] | None:
+    """Return the clause of a quote that says what the question asks was said.
+
+    A sentence quotes after its colon («... اظهار داشت: تداوم اجرای موافقتنامه
+    تجارت آزاد ...»; a headline «پزشکیان: امیدواریم ...» too). Among the quotes
+    of the answer's sentences, the clause sharing most words with the question
+    wins (its topic, «تجارت»); the speaker's words («پوتین») add to it, and
+    «پوتین چه گفت؟» takes only a quote Putin speaks. A question in another
+    language shares no words: the first quote's first clause.
+
+    Args:
+        question: A question :func:`asks_quote` accepts.
+        sentences: The answer's sentences, best first.
+
+    Returns:
+        (sentence position, clause span in it), or None when no sentence
+        quotes, or no quoted clause holds a word of a Persian question's
+        topic (then the reader answers).
+    """
+    stop = stopwords()
+    topic = {word.key for word in sentence_words(question)} - stop - _SAID_KEYS - _ENGLISH_SAY
+    persian = any("\u0600" <= ch <= "\u06ff" for ch in question)
+    best: tuple[float, int, Span] | None = None
+    for position, sentence in enumerate(sentences):
+        colon = sentence.find(":")
+        if colon < 0:
+            continue
+        # Who speaks, when the sentence says («ولادیمیر پوتین ... اظهار داشت:»);
+        # a person it only mentions («در دیدار آقای پوتین») is not the speaker.
+        subject = speech_subject(sentence)
+        part = sentence[subject.start:subject.end] if subject and subject.kind != "pronoun" else sentence[:colon]
+        reporting = topic & {word.key for word in sentence_words(part)}
+        # «پوتین چه گفت؟»: a question naming only the speaker is answered by the quote's start.
+        open_topic = not topic - reporting
+        for clause in _quote_clauses(sentence, colon + 1):
+            # Words the speaker's part holds («نخستوزیر روسیه») say who
+            # speaks, not what about: the clause must hold another.
+            shared = len((topic - reporting) & {word.key for word in sentence_words(sentence[clause.start:clause.end])})
+            if persian and not (shared or open_topic):
+                continue
+            score = 2 * shared + len(reporting) - position
+            if best is None or score > best[0]:
+                best = (score, position, clause)
+    return (best[1], best[2]) if best else None
+
+
+def _quote_clauses(sentence: str, start: int) -> list[Span]:
+    """Clauses of the quote that starts at ``start``; one too long for a short
+    answer is cut at «و» where both sides keep three words or more."""
+    result = []
+    for clause in clauses(sentence[start:]):
+        span = Span(start + clause.start, start + clause.end)
+        if len(sentence[span.start:span.end].split()) <= _QUOTE_MAX_WORDS:
+            result.append(span)
+            continue
+        piece_start = span.start
+        for match in re.finditer(r"\sو\s", sentence[span.start:span.end]):
+            cut = span.start + match.start()
+            before = sentence[piece_start:cut].split()
+            # Only after a verb: «... منافع خود است و کشورهای ...», not «تنش و درگیری».
+            if len(before) >= 3 and _ends_clause(before[-1]) and len(sentence[cut:span.end].split()) >= 4:
+                result.append(Span(piece_start, cut))
+                piece_start = span.start + match.end()
+        if len(sentence[piece_start:span.end].split()) <= _QUOTE_MAX_WORDS:
+            result.append(Span(piece_start, span.end))
+    return result
+
+
+def _ends_clause(word: str) -> bool:
+    key = search_key(word.strip(".,،؛"))
+    # «میشود», «میخواهند»: a present verb, written with «می» joined.
+    return key in _CLAUSE_VERBS or (key.startswith("می") and key.endswith("د") and len(key) > 4)

@@ -5,7 +5,8 @@ import pytest
 from dataclasses import replace
 
 from qa.answer import compose_answer
-from qa.speakers import asks_speaker, goes_on, speaker_name, speaker_of, speech_subject, title_holder
+from qa.speakers import (asks_quote, asks_speaker, goes_on, quoted_clause, speaker_name, speaker_of, speech_subject,
+                         title_holder)
 from qa.text import split_sentences
 from qa.types import Span
 from tests.conftest import open_hash_index
@@ -149,7 +150,7 @@ def test_a_span_after_the_name_points_into_the_title_sentence(ambassador_index):
 
 def test_naming_is_for_who_questions_only(ambassador_index):
     read: list[list[str]] = []
-    ask_reading(ambassador_index, "سفیر جمهوری اسلامی ایران در روسیه درباره ملاقات چه گفت؟",
+    ask_reading(ambassador_index, "سفیر جمهوری اسلامی ایران در روسیه روز جمعه در کدام شهر بود؟",
                 lambda question, texts: read.append(list(texts)))
     assert read and read[0] and not any(text.startswith("کاظم جلالی،") for text in read[0])
 
@@ -245,3 +246,53 @@ def test_title_holder(question, sentences, expected):
 ])
 def test_no_title_holder(question, sentences):
     assert title_holder(question, sentences) is None
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("پوتین درباره تجارت چه گفت؟", True),
+    ("وی در این باره چه اعلام کرد؟", True),
+    ("What did Putin say about trade?", True),
+    ("ماذا قال بوتين عن التجارة؟", True),
+    ("به تب شبه‌حصبه چه گفته می‌شود؟", False),                  # "what is it called"
+    ("ماندلا در شرکت حقوقی به چه عنوان شروع به کار کرد؟", False),  # «عنوان» a title, not «عنوان کرد»
+    ("چه کسی گفت سفر شما تاریخی است؟", False),                   # who said: the speaker is asked
+    ("", False),
+])
+def test_asks_quote(question, expected):
+    assert asks_quote(question) is expected
+
+
+TRADE = ("ولادیمیر پوتین با اشاره به افزایش حجم مبادله کالا میان دو کشور اظهار داشت: تداوم اجرای موافقتنامه "
+         "تجارت آزاد میان ایران و اتحادیه اقتصادی اوراسیا، نقش قابل توجهی در افزایش حجم همکاری‌ها داشته است.")
+GREETING = "مسعود پزشکیان در دیدار آقای «ولادیمیر پوتین» اظهار داشت: روند مستمر تعاملات با روسیه برای ما باارزش است."
+AMERICA = ("میخائیل میشوتسین با حمایت آمریکاییها گفت: آمریکا با حمایت از افزایش تنش و درگیری در نقاط مختلف جهان "
+           "به‌دنبال تأمین منافع خود است و کشورهای مستقل منطقه از جمله ایران و روسیه برای مقابله با اینگونه اقدامات "
+           "باید همکاری‌های خود را سرعت ببخشند و در این راه از هیچ کوششی دریغ نکنند.")
+
+
+@pytest.mark.parametrize("question, sentences, expected", [
+    # the clause holding the topic («تجارت»), in the quote after the colon
+    ("پوتین درباره تجارت چه گفت؟", [GREETING, TRADE], "تداوم اجرای موافقتنامه تجارت آزاد میان ایران و اتحادیه اقتصادی اوراسیا"),
+    # a headline quotes too
+    ("او درباره تحریم‌ها چه گفت؟", ["پزشکیان: امیدواریم با تقویت ارتباط با همسایگان مشکلات ناشی از تحریمها را کاهش دهیم"],
+     "امیدواریم با تقویت ارتباط با همسایگان مشکلات ناشی از تحریمها را کاهش دهیم"),
+    # a long quote is cut after a verb («... است و ...»), not inside «تنش و درگیری»
+    ("میشوتسین درباره آمریکا چه گفت؟", [AMERICA],
+     "آمریکا با حمایت از افزایش تنش و درگیری در نقاط مختلف جهان به‌دنبال تأمین منافع خود است"),
+    # a question in English shares no words: the first quote's first clause
+    ("What did Putin say about trade?", [TRADE], "تداوم اجرای موافقتنامه تجارت آزاد میان ایران و اتحادیه اقتصادی اوراسیا"),
+    # only the speaker named: his quote, not the one of a sentence that merely mentions him
+    ("پوتین چه گفت؟", [GREETING, TRADE], "تداوم اجرای موافقتنامه تجارت آزاد میان ایران و اتحادیه اقتصادی اوراسیا"),
+])
+def test_quoted_clause(question, sentences, expected):
+    position, span = quoted_clause(question, sentences)
+    assert sentences[position][span.start:span.end] == expected
+
+
+@pytest.mark.parametrize("question, sentences", [
+    ("پوتین درباره تجارت چه گفت؟", ["پوتین با پزشکیان دیدار کرد."]),   # no quote
+    ("پوتین درباره گاز چه گفت؟", [TRADE]),                               # the topic in no quoted clause
+    ("پوتین چه گفت؟", []),
+])
+def test_no_quoted_clause(question, sentences):
+    assert quoted_clause(question, sentences) is None
