@@ -20,7 +20,7 @@ import numpy as np
 from .retrieval import near_duplicates
 from .text import ENGLISH_FUNCTION_WORDS, content_words, question_language, search_key, search_tokens
 from .short_answer import best_span, describing_complement, is_yes_no, question_shape, yes_no_clause
-from .speakers import asks_quote, asks_speaker, quoted_clause, speaker_name, speaker_of, title_holder
+from .speakers import asks_speaker, quoted_clause, speaker_name, speaker_of, title_holder
 from .types import Answer, Article, Citation, Hit, ShortAnswer, Span
 from .parameters import DEFAULT_ANSWER, AnswerParameters
 
@@ -46,6 +46,16 @@ class AnswerSource(Protocol):
 # Finds the short answer: (question, sentences) -> (sentence index, span in
 # it), or None. qa.short_answer.best_span (rules) and qa.reader.SpanReader.find_span.
 SpanFinder = Callable[[str, Sequence[str]], "tuple[int, Span] | None"]
+
+# Kinds of question the reader, trained to find a name or a phrase, does not
+# serve, each read by its own step, tried in order before it; a step returns
+# None when the question is not of its kind or it finds nothing. (A yes/no
+# question goes to qa.short_answer.yes_no_clause alone.)
+QUESTION_STEPS: tuple[SpanFinder, ...] = (
+    describing_complement,  # «... چگونه است؟» in a quote: «صمیمانه و راهبردی»
+    title_holder,           # «رئیس جمهور روسیه کیست؟»: the name beside the title
+    quoted_clause,          # «پوتین درباره تجارت چه گفت؟»: the quoted clause about trade
+)
 
 # Tuning values (sentence weights, margins, abstention thresholds) live in
 # qa/parameters.py: AnswerParameters.
@@ -252,14 +262,14 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
                   ) -> tuple[list[ScoredSentence], tuple[int, Span] | None]:
     """Find the short answer in the chosen sentences.
 
-    A yes/no question gets the clause that says so and a "what is it like"
-    question what a quoted clause says the thing is
-    (:func:`qa.short_answer.yes_no_clause`, :func:`describing_complement`):
-    spans the reader, trained on questions asking for a name or a phrase,
-    does not pick out. Other questions go to ``find_span``. For a "who"
-    question, a sentence whose speaker is given only by title is read with
-    the speaker's name written before it (:func:`_speaker_names`); when the
-    answer is that name, the sentence giving it joins the answer right after.
+    A yes/no question gets the clause that says so
+    (:func:`qa.short_answer.yes_no_clause`); other questions go through
+    :data:`QUESTION_STEPS`, then ``find_span``. For a "who" question, a
+    sentence whose speaker is given only by title is read with the speaker's
+    name written before it (:func:`_speaker_names`), and "who said ...?" is
+    answered by the speaker of the sentence found
+    (:func:`qa.speakers.speaker_of`). When the answer lies in another sentence
+    of the passage, that sentence joins the answer right after.
 
     Args:
         question: The standalone question (for a follow-up, its rewrite:
@@ -282,10 +292,8 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
     if is_yes_no(question):
         found = yes_no_clause(question, texts)
     else:
-        found = (describing_complement(question, texts)
-                 or (title_holder(question, texts) if question_shape(question).kind == "person" else None)
-                 or (quoted_clause(question, texts) if asks_quote(question) else None)
-                 or find_span(question, texts))
+        found = next((found for step in QUESTION_STEPS if (found := step(question, texts)) is not None), None)
+        found = found or find_span(question, texts)
     if found is None:
         return chosen, None
     position, span = found

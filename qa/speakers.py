@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from .short_answer import Word, clauses, sentence_words
+from .short_answer import Word, clauses, question_shape, sentence_words
 from .text import search_key, stopwords
 from .types import Span
 
@@ -255,13 +255,16 @@ def title_holder(question: str, sentences: Sequence[str]) -> tuple[int, Span] | 
     the first name it sees.
 
     Args:
-        question: A "who is" question whose subject holds a title word.
+        question: The question.
         sentences: The answer's sentences, best first.
 
     Returns:
         (sentence position, the name's span in it), or None when the question
-        names no title or no sentence sets a name beside it.
+        is no "who is" question about a title or no sentence sets a name
+        beside the title.
     """
+    if question_shape(question).kind != "person":
+        return None
     asked = [word.key for word in sentence_words(question) if word.key not in _WHO_IS_WORDS]
     if not asked or not any(key in _TITLE_WORDS for key in asked):
         return None
@@ -365,14 +368,16 @@ def quoted_clause(question: str, sentences: Sequence[str]) -> tuple[int, Span] |
     language shares no words: the first quote's first clause.
 
     Args:
-        question: A question :func:`asks_quote` accepts.
+        question: The question.
         sentences: The answer's sentences, best first.
 
     Returns:
-        (sentence position, clause span in it), or None when no sentence
-        quotes, or no quoted clause holds a word of a Persian question's
-        topic (then the reader answers).
+        (sentence position, clause span in it), or None when the question
+        does not ask what was said (:func:`asks_quote`), no sentence quotes,
+        or no quoted clause holds a word of a Persian question's topic.
     """
+    if not asks_quote(question):
+        return None
     stop = stopwords()
     topic = {word.key for word in sentence_words(question)} - stop - _SAID_KEYS - _ENGLISH_SAY
     persian = any("\u0600" <= ch <= "\u06ff" for ch in question)
