@@ -334,6 +334,7 @@ _PASSIVE = _keys("میشود میشوند میشد شود شده")
 _ENGLISH_SAY = frozenset({"say", "said", "says"})
 _ARABIC_SAY = _keys("قال قالت يقول")
 _QUOTE_MAX_WORDS = 30
+_ABOUT = search_key("درباره")
 # Verbs that end a clause, so that «و» after them starts another.
 _CLAUSE_VERBS = _keys("است هست هستند بود بودند شد شود شدند شوند کرد کند کردند کنند دارد دارند داشت داشتند "
                       "باشد باشند")
@@ -379,7 +380,12 @@ def quoted_clause(question: str, sentences: Sequence[str]) -> tuple[int, Span] |
     if not asks_quote(question):
         return None
     stop = stopwords()
-    topic = {word.key for word in sentence_words(question)} - stop - _SAID_KEYS - _ENGLISH_SAY
+    keys = [word.key for word in sentence_words(question)]
+    topic = set(keys) - stop - _SAID_KEYS - _ENGLISH_SAY
+    # The words after «درباره» ("about") are the topic proper, which a clause
+    # must hold; the others may only say who spoke («کاظم جلالی سفیر ایران در
+    # روسیه درباره توافقنامه جامع چه گفت؟»).
+    about = set(keys[keys.index(_ABOUT) + 1:]) & topic if _ABOUT in keys else set()
     persian = any("\u0600" <= ch <= "\u06ff" for ch in question)
     best: tuple[float, int, Span] | None = None
     for position, sentence in enumerate(sentences):
@@ -396,10 +402,10 @@ def quoted_clause(question: str, sentences: Sequence[str]) -> tuple[int, Span] |
         for clause in _quote_clauses(sentence, colon + 1):
             # Words the speaker's part holds («نخستوزیر روسیه») say who
             # speaks, not what about: the clause must hold another.
-            shared = len((topic - reporting) & {word.key for word in sentence_words(sentence[clause.start:clause.end])})
-            if persian and not (shared or open_topic):
+            held = (topic - reporting) & {word.key for word in sentence_words(sentence[clause.start:clause.end])}
+            if persian and not ((held & about) if about else (held or open_topic)):
                 continue
-            score = 2 * shared + len(reporting) - position
+            score = 3 * len(held & about) + 2 * len(held - about) + len(reporting) - position
             if best is None or score > best[0]:
                 best = (score, position, clause)
     return (best[1], best[2]) if best else None

@@ -281,6 +281,11 @@ AMERICA = ("میخائیل میشوتسین با حمایت آمریکاییها
      "آمریکا با حمایت از افزایش تنش و درگیری در نقاط مختلف جهان به‌دنبال تأمین منافع خود است"),
     # a question in English shares no words: the first quote's first clause
     ("What did Putin say about trade?", [TRADE], "تداوم اجرای موافقتنامه تجارت آزاد میان ایران و اتحادیه اقتصادی اوراسیا"),
+    # the words after «درباره» must be in the clause; the speaker's and common words are not enough
+    ("کاظم جلالی سفیر ایران در روسیه درباره توافقنامه جامع چه گفت؟",
+     ["کاظم جلالی روز جمعه افزود: روابط ایران و روسیه، مناسبات بسیار مهمی است.",
+      "سفیر ایران در روسیه گفت: این توافقنامه آماده امضا است که زمان آن تعیین خواهد شد."],
+     "این توافقنامه آماده امضا است"),
     # only the speaker named: his quote, not the one of a sentence that merely mentions him
     ("پوتین چه گفت؟", [GREETING, TRADE], "تداوم اجرای موافقتنامه تجارت آزاد میان ایران و اتحادیه اقتصادی اوراسیا"),
 ])
