@@ -1,4 +1,4 @@
-"""Name the speaker of a sentence that gives only the speaker's title.
+"""Who speaks in news sentences, under which names, and what they said.
 
 Persian news names a speaker once by title and once by name, in adjacent
 sentences, the second going on with the first one's quote:
@@ -10,8 +10,15 @@ sentences, the second going on with the first one's quote:
 the sentence before. "Who is Iran's ambassador to Russia?" is answered by
 the first sentence, which holds the title the question repeats, but the name
 is only in the second; a reader given the first sentence alone answers with
-another person it names («مسعود پزشکیان»). :func:`speaker_name` links the two,
-so the reader can see the name beside the title.
+another person it names («مسعود پزشکیان»).
+
+* :func:`speech_subject`: who a sentence says is speaking (name, title, pronoun);
+* :func:`speaker_name`: the name the adjacent sentence gives a bare title;
+* :func:`speaker_of`: the speaker of a sentence, pronouns followed back
+  ("who said ...?", :func:`asks_speaker`);
+* :func:`title_holder`: the name set beside a title ("who is <title>?");
+* :func:`quoted_clause`: the quoted clause about a topic ("what did X say
+  about Y?", :func:`asks_quote`).
 """
 
 from __future__ import annotations
