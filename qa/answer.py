@@ -286,14 +286,15 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
         the short answer, or None.
     """
     chosen = list(chosen)
-    names = _speaker_names(question, chosen, hits, index)
+    asks_person = question_shape(question).kind == "person"
+    names = _speaker_names(chosen, hits, index) if asks_person else [None] * len(chosen)
     texts = [f"{_article_text(sentence, hits, index)[name.start:name.end]}، {sentence.text}"
              if name else sentence.text for sentence, name in zip(chosen, names)]
     if is_yes_no(question):
         found = yes_no_clause(question, texts)
     else:
-        found = next((found for step in QUESTION_STEPS if (found := step(question, texts)) is not None), None)
-        found = found or find_span(question, texts)
+        found = next(filter(None, (step(question, texts) for step in QUESTION_STEPS)), None) \
+            or find_span(question, texts)
     if found is None:
         return chosen, None
     position, span = found
@@ -307,12 +308,12 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
         if end <= start:
             return chosen, None
         answer = Span(sentence.span.start + start, sentence.span.start + end)
-    chunk = hits[sentence.hit_rank].chunk
-    if question_shape(question).kind == "person" and asks_speaker(question) and sentence.span in chunk.sentences:
+    if asks_person and asks_speaker(question):
         # «چه کسی گفت ...؟» is answered by who speaks in the sentence, not by
         # another person it names («... خطاب به دکتر پزشکیان گفت: ...»).
-        speaker = speaker_of(_article_text(sentence, hits, index), chunk.sentences,
-                             chunk.sentences.index(sentence.span))
+        in_passage = _passage_position(sentence, hits)
+        speaker = None if in_passage is None else speaker_of(
+            _article_text(sentence, hits, index), hits[sentence.hit_rank].chunk.sentences, in_passage)
         if speaker is not None and not (speaker.start <= answer.start and answer.end <= speaker.end):
             answer = speaker
     if not sentence.span.start <= answer.start < sentence.span.end:
@@ -324,6 +325,12 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
 
 def _article_text(sentence: ScoredSentence, hits: Sequence[Hit], index: AnswerSource) -> str:
     return index.articles[hits[sentence.hit_rank].chunk.doc_id].text
+
+
+def _passage_position(sentence: ScoredSentence, hits: Sequence[Hit]) -> int | None:
+    """Index of the sentence among its passage's sentences (None if it is not one of them)."""
+    sentences = hits[sentence.hit_rank].chunk.sentences
+    return sentences.index(sentence.span) if sentence.span in sentences else None
 
 
 def _add_sentence(chosen: list[ScoredSentence], position: int, inside: Span, hits: Sequence[Hit],
@@ -342,18 +349,16 @@ def _add_sentence(chosen: list[ScoredSentence], position: int, inside: Span, hit
         chosen.pop(max(i for i in range(len(chosen)) if i not in (position, position + 1)))
 
 
-def _speaker_names(question: str, chosen: Sequence[ScoredSentence], hits: Sequence[Hit],
+def _speaker_names(chosen: Sequence[ScoredSentence], hits: Sequence[Hit],
                    index: AnswerSource) -> list[Span | None]:
-    """For a "who" question, the name (article span) of each sentence's speaker
-    given only by title («سفیر جمهوری اسلامی ایران ... گفت» → «کاظم جلالی»,
+    """The name (article span) of each sentence's speaker given only by title
+    («سفیر جمهوری اسلامی ایران ... گفت» → «کاظم جلالی»,
     :func:`qa.speakers.speaker_name`), looked for in the sentence's passage;
-    None for every sentence of other questions."""
-    names: list[Span | None] = [None] * len(chosen)
-    if question_shape(question).kind != "person":
-        return names
-    for position, sentence in enumerate(chosen):
-        chunk = hits[sentence.hit_rank].chunk
-        if sentence.span in chunk.sentences:
-            names[position] = speaker_name(index.articles[chunk.doc_id].text, chunk.sentences,
-                                           chunk.sentences.index(sentence.span))
+    None where there is none (for "who" questions)."""
+    names: list[Span | None] = []
+    for sentence in chosen:
+        position = _passage_position(sentence, hits)
+        names.append(None if position is None else
+                     speaker_name(_article_text(sentence, hits, index), hits[sentence.hit_rank].chunk.sentences,
+                                  position))
     return names

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 from .short_answer import Word, clauses, question_shape, sentence_words
@@ -89,8 +90,11 @@ def _reporting_part(key: str) -> str:
     return f" {head} "
 
 
-def _has_verb(key: str, verbs: Sequence[str]) -> bool:
-    part = _reporting_part(key)
+def _has_verb(sentence: str, verbs: Sequence[str]) -> bool:
+    """Tell whether one of ``verbs`` reports the sentence's speech (before its quote)."""
+    # The sentence as search keys keeps spaces and ":", so the verb test
+    # runs on it; offsets come from the sentence's own words.
+    part = _reporting_part(" ".join(search_key(word) for word in sentence.split()))
     return any(f" {search_key(verb)} " in part for verb in verbs)
 
 
@@ -105,9 +109,7 @@ def speech_subject(sentence: str) -> Subject | None:
         sentence, or None when the sentence does not report what someone
         said or its subject is none of the three.
     """
-    # The search key of a sentence keeps spaces and ":", so the verb test
-    # runs on it; offsets come from the sentence's own words.
-    if not _has_verb(" ".join(search_key(word) for word in sentence.split()), _SPEECH_VERBS):
+    if not _has_verb(sentence, _SPEECH_VERBS):
         return None
     skip = 0
     for lead in (_DATELINE, _REPORT_LEAD):
@@ -153,7 +155,7 @@ def goes_on(sentence: str) -> bool:
         True when its verb says so («... افزود:», «... ادامه داد:») or "also" /
         "went on" follows its subject («پوتین همچنین ... گفت»).
     """
-    if _has_verb(" ".join(search_key(word) for word in sentence.split()), _GOING_ON_VERBS):
+    if _has_verb(sentence, _GOING_ON_VERBS):
         return True
     subject = speech_subject(sentence)
     if subject is None:
@@ -291,13 +293,19 @@ def title_holder(question: str, sentences: Sequence[str]) -> tuple[int, Span] | 
     return None
 
 
+@lru_cache(maxsize=1)
+def _name_stopwords() -> frozenset[str]:
+    """hazm's stopwords less the honorifics, which belong to a name («دکتر»)."""
+    return stopwords() - _HONORIFICS
+
+
 def _is_name_word(word: Word, stop: frozenset[str]) -> bool:
     return not (word.key in stop or word.key in _TITLE_WORDS or word.key in _SUBJECT_ENDS
                 or any(ch.isdigit() for ch in word.key))
 
 
 def _name_before(sentence: str, words: Sequence[Word], title_start: int) -> Span | None:
-    stop = stopwords() - _HONORIFICS
+    stop = _name_stopwords()
     name: list[Word] = []
     for index in range(title_start - 1, -1, -1):
         word = words[index]
@@ -320,7 +328,7 @@ def _name_before(sentence: str, words: Sequence[Word], title_start: int) -> Span
 def _name_after(sentence: str, words: Sequence[Word], title_end: int) -> Span | None:
     if title_end >= len(words) or "،" not in sentence[words[title_end - 1].end:words[title_end].start]:
         return None
-    stop = stopwords() - _HONORIFICS
+    stop = _name_stopwords()
     name: list[Word] = []
     for word in words[title_end:title_end + _MAX_NAME_WORDS - 1]:
         if name and any(ch in _NAME_BREAKS for ch in sentence[name[-1].end:word.start]):
@@ -372,8 +380,8 @@ def quoted_clause(question: str, sentences: Sequence[str]) -> tuple[int, Span] |
     تجارت آزاد ...»; a headline «پزشکیان: امیدواریم ...» too). Among the quotes
     of the answer's sentences, the clause sharing most words with the question
     wins (its topic, «تجارت»); the speaker's words («پوتین») add to it, and
-    «پوتین چه گفت؟» takes only a quote Putin speaks. A question in another
-    language shares no words: the first quote's first clause.
+    «پوتین چه گفت؟» takes only a quote Putin speaks. A question in English
+    shares no words: the first quote's first clause.
 
     Args:
         question: The question.
@@ -382,7 +390,8 @@ def quoted_clause(question: str, sentences: Sequence[str]) -> tuple[int, Span] |
     Returns:
         (sentence position, clause span in it), or None when the question
         does not ask what was said (:func:`asks_quote`), no sentence quotes,
-        or no quoted clause holds a word of a Persian question's topic.
+        or no quoted clause holds a word of the topic of a question written in
+        Arabic letters (Persian or Arabic).
     """
     if not asks_quote(question):
         return None
@@ -393,7 +402,7 @@ def quoted_clause(question: str, sentences: Sequence[str]) -> tuple[int, Span] |
     # must hold; the others may only say who spoke («کاظم جلالی سفیر ایران در
     # روسیه درباره توافقنامه جامع چه گفت؟»).
     about = set(keys[keys.index(_ABOUT) + 1:]) & topic if _ABOUT in keys else set()
-    persian = any("\u0600" <= ch <= "\u06ff" for ch in question)
+    arabic_script = any("\u0600" <= ch <= "\u06ff" for ch in question)
     best: tuple[float, int, Span] | None = None
     for position, sentence in enumerate(sentences):
         colon = sentence.find(":")
@@ -410,7 +419,7 @@ def quoted_clause(question: str, sentences: Sequence[str]) -> tuple[int, Span] |
             # Words the speaker's part holds («نخستوزیر روسیه») say who
             # speaks, not what about: the clause must hold another.
             held = (topic - reporting) & {word.key for word in sentence_words(sentence[clause.start:clause.end])}
-            if persian and not ((held & about) if about else (held or open_topic)):
+            if arabic_script and not ((held & about) if about else (held or open_topic)):
                 continue
             score = 3 * len(held & about) + 2 * len(held - about) + len(reporting) - position
             if best is None or score > best[0]:
