@@ -19,7 +19,8 @@ import numpy as np
 
 from .retrieval import near_duplicates
 from .text import ENGLISH_FUNCTION_WORDS, content_words, question_language, search_key, search_tokens
-from .short_answer import best_span, describing_complement, is_yes_no, question_shape, yes_no_clause
+from .short_answer import (best_span, describing_complement, is_yes_no, question_keys, question_shape,
+                           yes_no_clause)
 from .speakers import asks_speaker, quoted_clause, speaker_name, speaker_of, title_holder
 from .types import Answer, Article, Citation, Hit, ShortAnswer, Span
 from .parameters import DEFAULT_ANSWER, AnswerParameters
@@ -113,8 +114,8 @@ def has_substance(question: str, index: AnswerSource) -> bool:
 
 def question_cues(question: str) -> list[str]:
     """Return the answer types a question asks for (``date``, ``number``, ...)."""
-    key = search_key(question)
-    return [cue for cue, pattern in _CUE_QUESTIONS.items() if pattern.search(key)]
+    keys = " ".join(question_keys(question))
+    return [cue for cue, pattern in _CUE_QUESTIONS.items() if pattern.search(keys)]
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,41 @@ _ARABIC_QUESTION_TYPES: dict[str, tuple[str, ...]] = {
     "place": ("أين", "في أي مدينة", "في أي بلد", "في أي دولة", "في أي مكان"),
     "other": ("ما", "ماذا", "ما هو", "ما هي", "كيف", "لماذا", "أي", "هل"),
 }
+# Colloquial and variant question words, as search keys, read as the word
+# they stand for: «کیه؟» (who is) and «چیه؟», in one PersianQA question in
+# ten; «چجوری»; «کدامین», «کدامیک», «کدام‌اند»; «کجای ایران» (where in Iran).
+_QUESTION_WORD_VARIANTS = {search_key(variant): search_key(standard) for variant, standard in (
+    ("کیه", "کیست"), ("چیه", "چیست"), ("چجوری", "چگونه"), ("چطوری", "چگونه"), ("چجوریه", "چگونه"),
+    ("کدامین", "کدام"), ("کدامیک", "کدام"), ("کدوم", "کدام"), ("کدامند", "کدام"), ("کدام‌اند", "کدام"),
+    ("کجای", "کجا"), ("کجایی", "کجا"), ("کجاییه", "کجا"),
+)}
+# Question phrases written as one word: with a ZWNJ («چه‌کسی», which a search
+# key writes «چهکسی») or without the space («درچه سالی»). Only the joined
+# pairs of known phrases and a few more: a rule on any word opening with «چه»
+# would split «چهار» and «چهره».
+_JOINED_QUESTION_WORDS = {
+    **{"".join(pair): pair
+       for phrases in _QUESTION_TYPES.values() for phrase in phrases if " " in phrase
+       for pair in zip(phrase.split(), phrase.split()[1:])},
+    **{search_key(joined): tuple(search_key(word) for word in joined.split("\u200c")) for joined in (
+        "چه\u200cچیزی", "چه\u200cکاری", "چه\u200cبود", "چه\u200cصورت", "در\u200cچه", "در\u200cکدام",
+        "در\u200cکجا", "در\u200cکجای")},
+}
+
+
+def question_keys(question: str) -> list[str]:
+    """The question's words as search keys, its question words in standard form.
+
+    «چه‌کسی» becomes «چه» «کسی» and «کیه» becomes «کیست», so that
+    :func:`question_shape` finds the question word however it was typed.
+    """
+    keys: list[str] = []
+    for word in sentence_words(question):
+        for part in _JOINED_QUESTION_WORDS.get(word.key, (word.key,)):
+            keys.append(_QUESTION_WORD_VARIANTS.get(part, part))
+    return keys
+
+
 _MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "ابان", "اذر", "دی", "بهمن", "اسفند",
            "ژانویه", "فوریه", "مارس", "اوریل", "مه", "ژوین", "ژوییه", "ژوئن", "ژوئیه", "اوت", "سپتامبر", "اکتبر",
            "نوامبر", "دسامبر", "شنبه", "یکشنبه", "دوشنبه", "سهشنبه", "چهارشنبه", "پنجشنبه", "جمعه", "قرن",
@@ -179,7 +214,7 @@ def question_shape(question: str) -> QuestionShape:
         The shape; ``kind`` is None when no question word is found (then all
         content words count as "before").
     """
-    keys = [word.key for word in sentence_words(question)]
+    keys = question_keys(question)
     text = " " + " ".join(keys) + " "
     language = question_language(question)
     best: tuple[int, int, str] | None = None  # (position in words, phrase length, kind)

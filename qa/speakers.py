@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from .short_answer import Word, clauses, question_shape, sentence_words
+from .short_answer import Word, clauses, question_keys, question_shape, sentence_words
 from .text import search_key, stopwords
 from .types import Span
 
@@ -274,7 +274,7 @@ def title_holder(question: str, sentences: Sequence[str]) -> tuple[int, Span] | 
     """
     if question_shape(question).kind != "person":
         return None
-    asked = [word.key for word in sentence_words(question) if word.key not in _WHO_IS_WORDS]
+    asked = [key for key in question_keys(question) if key not in _WHO_IS_WORDS]
     if not asked or not any(key in _TITLE_WORDS for key in asked):
         return None
     title = "".join(asked)

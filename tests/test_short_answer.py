@@ -4,7 +4,8 @@ import pytest
 
 from qa.evaluation import exact_match, token_f1
 from qa.short_answer import (asks_description, best_span, clauses, describing_complement, fits_kind, is_yes_no,
-                              question_shape, repeats_question, sentence_words, trim_to_kind, yes_no_clause)
+                              question_keys, question_shape, repeats_question, sentence_words,
+                              trim_to_kind, yes_no_clause)
 
 CASES = [
     # date, the month written with «ماه» apart or together, Persian digits
@@ -66,10 +67,37 @@ def test_a_later_sentence_answers_when_the_first_cannot():
     ("این سفر کم هزینه بود", None, None),
     ("من و پزشکیان در مسکو بودیم", None, None),
     ("این کشور کجاست؟", "place", None),
+    # the question word joined to the next by a ZWNJ, or to «در» without a space
+    ("اولین قلعه ایران توسط چه\u200cکسی ساخته شد؟", "person", "کسی"),
+    ("اولین قلعه ایران توسط چهکسی ساخته شد؟", "person", "کسی"),
+    ("درچه تاریخی بهار وزیر فرهنگ شد؟", "date", "تاریخ"),
+    ("رودخانه درکدام قسمت شهر مریوان است؟", "other", "قسمت"),
+    # colloquial and variant question words
+    ("موسس شرکت تویوتا کیه؟", "person", None),
+    ("اکسید مغناطیسی آهن چیه؟", "other", None),
+    ("مرودشت کجای ایران قرار دارد؟", "place", None),
+    ("در کدامین سال منتشر شد؟", "date", "سال"),
+    ("انواع جداسازی مواد کدام\u200cاند؟", "other", None),
+    # words that only open like a question word ask nothing
+    ("چهار نفر در چهره\u200cها", None, None),
+    ("کیهان و کیان", None, None),
 ])
 def test_question_shape(question, kind, head):
     shape = question_shape(question)
     assert (shape.kind, shape.head) == (kind, head)
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("سفیر ایران کیست؟", ["سفیر", "ایران", "کیست"]),
+    ("سفیر ایران کیه؟", ["سفیر", "ایران", "کیست"]),
+    ("چه\u200cکسی گفت؟", ["چه", "کسی", "گفت"]),
+    ("درچه سالی؟", ["در", "چه", "سالی"]),
+    ("چهار چهره", ["چهار", "چهره"]),
+    ("رئيس جمهور كيه", ["رییس", "جمهور", "کیست"]),
+    ("", []),
+])
+def test_question_keys(question, expected):
+    assert question_keys(question) == expected
 
 
 def test_words_keep_offsets_and_drop_edge_punctuation():

@@ -221,6 +221,9 @@ MEETING = ("به گزارش ایرنا، دکتر مسعود پزشکیان رئ
     ("رئیس جمهور روسیه کیست؟", [MEETING], "ولادیمیر پوتین"),
     ("رئیس‌جمهور روسیه کیست؟", [MEETING], "ولادیمیر پوتین"),
     ("چه کسی رئیسجمهور روسیه است؟", [MEETING], "ولادیمیر پوتین"),
+    # the question word typed colloquially or joined by a ZWNJ
+    ("رئیس جمهور روسیه کیه؟", [MEETING], "ولادیمیر پوتین"),
+    ("چه\u200cکسی رئیس جمهور روسیه است؟", [MEETING], "ولادیمیر پوتین"),
     # an honorific belongs to the name; «و» ends it
     ("رئیس جمهوری اسلامی ایران کیست؟", [MEETING], "دکتر مسعود پزشکیان"),
     # a comma (and quotes) may set the title off
