@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from .files import sha256_file
-from .short_answer import fits_kind, question_shape, repeats_question, trim_to_kind
+from .short_answer import fits_kind, question_shape, reader_question, repeats_question, trim_to_kind
 from .text import unify_letters
 from .types import Span
 
@@ -173,7 +173,8 @@ class SpanReader:
         # Pasted text writes Arabic ي/ك, which the reader barely saw in
         # training («پزشكيان با كدام نخست‌وزير...» lost the name); the
         # passage keeps its length, so offsets still point into it.
-        encoding = self._tokenizer.encode(unify_letters(question), unify_letters(context))
+        # An English or Arabic question is read with its Persian question word.
+        encoding = self._tokenizer.encode(unify_letters(reader_question(question)), unify_letters(context))
         ids, sequence_ids, offsets = fit_length(encoding.ids, encoding.sequence_ids, encoding.offsets,
                                                 self.settings.max_length)
         if not any(sequence == 1 for sequence in sequence_ids):

@@ -294,6 +294,32 @@ def fits_kind(kind: str | None, text: str) -> bool:
     return True
 
 
+# The Persian question word for each kind of answer (see reader_question).
+_PERSIAN_QUESTION_WORDS = {"person": "چه کسی", "date": "چه زمانی", "place": "کجا", "number": "چند"}
+
+
+def reader_question(question: str) -> str:
+    """The question as the reader should read it: an English or Arabic
+    question gets the Persian question word of its kind written before it.
+
+    The reader was trained on Persian questions only, and Arabic question
+    words read as Persian words of another meaning once ي/ك are unified
+    («أين» "where" → «این» "this»): «أين تعقد قمة بريكس؟» got a person's name.
+    With «کجا» before it, «کازان».
+
+    Args:
+        question: The question as asked.
+
+    Returns:
+        The question, or «<question word> <question>» for an English or
+        Arabic question whose kind is a person, date, place or number.
+    """
+    if question_language(question) == "fa":
+        return question
+    word = _PERSIAN_QUESTION_WORDS.get(question_shape(question).kind or "")
+    return f"{word} {question}" if word else question
+
+
 def repeats_question(question: str, text: str) -> bool:
     """Tell whether every word of a span is written in the question already.
 

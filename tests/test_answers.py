@@ -337,3 +337,15 @@ def test_english_and_arabic_questions_are_answered_from_persian_articles(seed_as
     for question in ("ما هي عاصمة أستراليا؟", "ما هي أفضل وصفة للكبسة؟"):
         answer = seed_assistant.ask(question)
         assert answer.abstained and "لا تتضمن المقالات" in answer.answer
+
+
+@pytest.mark.parametrize("question, fact", [
+    # «أين» reads as the Persian «این» ("this"): the reader answered a name
+    # until it read the question with «کجا» before it.
+    ("أين تعقد قمة بريكس؟", "کازان"),
+    ("Where will the BRICS summit be held?", "کازان"),
+    ("متى التقى بزشكيان وبوتين لأول مرة؟", "۲۰ مهرماه"),
+])
+def test_cross_lingual_short_answers(seed_assistant, question, fact):
+    answer = seed_assistant.ask(question)
+    assert answer.short_answer is not None and search_key(fact) in search_key(answer.short_answer.text)

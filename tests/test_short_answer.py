@@ -4,7 +4,7 @@ import pytest
 
 from qa.evaluation import exact_match, token_f1
 from qa.short_answer import (asks_description, best_span, clauses, describing_complement, fits_kind, is_yes_no,
-                              question_keys, question_shape, repeats_question, sentence_words,
+                              question_keys, question_shape, reader_question, repeats_question, sentence_words,
                               trim_to_kind, yes_no_clause)
 
 CASES = [
@@ -98,6 +98,20 @@ def test_question_shape(question, kind, head):
 ])
 def test_question_keys(question, expected):
     assert question_keys(question) == expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("أين تعقد قمة بريكس؟", "کجا أين تعقد قمة بريكس؟"),
+    ("When did Pezeshkian arrive in Moscow?", "چه زمانی When did Pezeshkian arrive in Moscow?"),
+    ("من هو سفير إيران لدى روسيا؟", "چه کسی من هو سفير إيران لدى روسيا؟"),
+    ("How many countries came?", "چند How many countries came?"),
+    # no kind to name, or a Persian question: as asked
+    ("What did Putin say about trade?", "What did Putin say about trade?"),
+    ("اجلاس بریکس کجا برگزار می‌شود؟", "اجلاس بریکس کجا برگزار می‌شود؟"),
+    ("", ""),
+])
+def test_reader_question(question, expected):
+    assert reader_question(question) == expected
 
 
 def test_words_keep_offsets_and_drop_edge_punctuation():
