@@ -88,6 +88,12 @@ def test_rewrite_demonstratives_and_people(history, question, expected):
     ("متى وصل بزشكيان إلى موسكو؟", "ar"),
     ("من هو سفير إيران في روسيا؟", "ar"),
     ("أين تعقد القمة؟", "ar"),
+    # Persian words that open with «ال», and the Persian «ما» ("we"), are no Arabic
+    ("فدراسیون بین\u200cالمللی والیبال در چه سالی تأسیس شد؟", "fa"),
+    ("در والیبال المپیک آتن برزیل با ایتالیا چندمین بار به فینال رسید؟", "fa"),
+    ("چه کسی گفت سرگردانی ما ناشی از کاربرد ما از واژگان است؟", "fa"),
+    ("عبدالله البشیر النعیمی که بود؟", "fa"),
+    ("من هو عبدالله البشير النعيمي؟", "ar"),
     ("", "fa"),
 ])
 def test_question_language(question, language):
