@@ -68,7 +68,7 @@ _QUESTION_TYPES: dict[str, tuple[str, ...]] = {
              "در چه سال", "کی", "چه وقت", "when", "what year", "what date"),
     "number": ("چند", "چندمین", "چندم", "چقدر", "چه تعداد", "چه میزان", "چه مقدار", "how many", "how much", "how long"),
     "place": ("کجا", "کجاست", "کدام شهر", "کدام کشور", "کدام استان", "کدام منطقه", "چه شهری", "چه کشوری",
-              "چه مکانی", "where"),
+              "چه مکانی", "where", "which city", "what city", "which country", "what country"),
     "other": ("چه", "چیست", "چی", "کدام", "چگونه", "چطور", "چرا", "what", "which", "how", "why"),
 }
 # Question words of questions written in Arabic. Written with Arabic letters

@@ -55,6 +55,7 @@ def test_a_later_sentence_answers_when_the_first_cannot():
     ("مسی مقابل کدام تیم هت‌تریک کرد؟", "other", "تیم"),
     ("ماسوله در چند کیلومتری رشت است؟", "number", None),
     ("When did Pezeshkian arrive in Moscow?", "date", None),
+    ("In which city did Pezeshkian pay tribute?", "place", None),
     ("پزشکیان در مسکو", None, None),
     # Arabic questions, Arabic ي/ك and أ/ة as typed
     ("متى وصل بزشكيان إلى موسكو؟", "date", None),
