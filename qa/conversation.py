@@ -31,14 +31,14 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from .text import content_words, search_key
+from .short_answer import question_keys, question_shape, split_question_word
+from .text import ENGLISH_FUNCTION_WORDS, content_words, search_key
 
 _QUESTION_WORDS = {search_key(w) for w in (
     "چه", "چی", "چطور", "چگونه", "کی", "کجا", "کجاست", "کدام", "کدوم", "چند", "چندم", "چرا", "آیا", "کیست",
     "چیست", "کیه", "چیه", "what", "when", "where", "who", "whom", "which", "how", "why", "whose")}
 # Question words followed by the noun they ask about: "چه ایالتی", "کدام شهر", "how many".
 _WITH_NOUN = {search_key(w) for w in ("چه", "کدام", "کدوم", "چند", "which", "what", "how")}
-_WHO = {search_key(w) for w in ("کیست", "کیه", "who", "whom")}
 _PERSON_PRONOUNS = {search_key(w) for w in (
     "او", "وی", "ایشان", "اون", "آنها", "آن‌ها", "آنان", "اونها", "he", "she", "they", "him", "her", "them",
     "his", "their")}
@@ -63,7 +63,12 @@ _FUNCTION_WORDS = {search_key(w) for w in (
 _LEADING_AND = {search_key(w) for w in ("و", "and", "also")}
 _WHAT_ABOUT = re.compile(r"^\s*(what about|how about|چطور|چی)\s+", re.IGNORECASE)
 _TRAILING = "؟?!.،,؛;:"
-_ENGLISH_WHO = re.compile(r"^\s*who\b", re.IGNORECASE)
+# Who-is questions: «... کیست؟» at the end (question_keys reads «کیه» as
+# «کیست»), "who is ...", «من هو ...» at the start.
+_WHO_IS = {search_key(w) for w in ("کیست", "کیستند")}
+_WHO_IS_OPENINGS = [["who", "is"], ["who", "was"], ["who", "are"], ["who", "were"], ["من", "هو"], ["من", "هي"]]
+_WHO_OPENINGS = [[search_key("چه"), search_key("کسی")], [search_key("چه"), search_key("کسانی")]]
+_WHO_FIRST = {"who", "whom", "من"}
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,11 @@ class Turn:
 
 
 def _words(text: str) -> list[str]:
-    return text.strip().strip(_TRAILING).split()
+    words: list[str] = []
+    for word in text.strip().strip(_TRAILING).split():
+        # «چه‌کسی» is the question phrase «چه کسی»: two words here.
+        words.extend(split_question_word(word))
+    return words
 
 
 def _keys(words: Sequence[str]) -> list[str]:
@@ -116,7 +125,9 @@ def subject_of(question: str) -> str:
         # English: "When did Pezeshkian arrive ...": the capitalized words after the auxiliary.
         names = []
         for word in words[2:]:
-            if not word[:1].isupper():
+            # A name carried in from an earlier answer is in Persian letters,
+            # which have no capitals.
+            if not (word[:1].isupper() or not word[:1].isascii()):
                 break
             names.append(word)
         return " ".join(names)
@@ -131,17 +142,27 @@ def subject_of(question: str) -> str:
 
 
 def _is_who_question(text: str) -> bool:
-    """«X کیست؟», «چه کسی ...؟», "Who is X?": the question asks for a person."""
-    keys = _keys(_words(text))
-    return bool(keys) and (keys[-1] in _WHO or bool(_ENGLISH_WHO.match(text))
-                           or search_key(text).startswith(search_key("چه کسی")))
+    """«X کیست؟», «چه کسی ...؟» (typed «چه‌کسی» too), «X کیه؟», "Who is X?",
+    «من هو ...؟»: the person asked for is the question's subject (not so in
+    «پزشکیان به تندیس چه کسی ادای احترام کرد؟», whose subject is پزشکیان)."""
+    keys = question_keys(text)
+    return (bool(keys) and question_shape(text).kind == "person"
+            and (keys[-1] in _WHO_IS or keys[:2] in _WHO_OPENINGS or keys[0] in _WHO_FIRST))
+
+
+def _asks_who_is(text: str) -> bool:
+    """«سفیر ایران در روسیه کیست؟», "Who is Iran's ambassador?", «من هو سفير
+    إيران؟»: the question names the person by a role. «چه کسی گفت ...؟» and
+    «چه کسی با پزشکیان دیدار کرد؟» name what the person did instead."""
+    keys = question_keys(text)
+    return bool(keys) and (keys[-1] in _WHO_IS or keys[:2] in _WHO_IS_OPENINGS)
 
 
 def _role(text: str) -> str:
-    """A who-question without its question words: «سفیر ایران در روسیه»."""
+    """A who-is question without its question words: «سفیر ایران در روسیه»."""
     words = _words(text)
     keys = _keys(words)
-    skip = _QUESTION_WORDS | _AUXILIARIES | {search_key("کسی")}
+    skip = _QUESTION_WORDS | _AUXILIARIES | _WHO_IS | {search_key("کسی"), "من", "هو", "هي"}
     return " ".join(word for word, key in zip(words, keys) if key not in skip)
 
 
@@ -172,9 +193,15 @@ def _entity(turn: Turn) -> str:
     person either way. Otherwise the question's subject."""
     standalone = turn.standalone
     if _is_who_question(standalone):
-        role = _role(standalone)
-        return f"{turn.short_answer} {role}" if _name_like(turn.short_answer) else role
-    return subject_of(standalone) or " ".join(content_words(standalone)[:3])
+        name = turn.short_answer if _name_like(turn.short_answer) else ""
+        if not _asks_who_is(standalone):
+            # What follows «چه کسی» is what the person did («گفت سفر ... تاریخی
+            # است»): written in place of «او» it made the next question about
+            # that again. The person is the answer alone, or unknown.
+            return name
+        return f"{name} {_role(standalone)}".strip()
+    return subject_of(standalone) or " ".join(
+        [word for word in content_words(standalone) if word not in ENGLISH_FUNCTION_WORDS][:3])
 
 
 def _person(history: Sequence[Turn]) -> str:

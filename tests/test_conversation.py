@@ -18,6 +18,17 @@ T = Turn
     ([T("سفیر ایران در روسیه کیست؟", short_answer="کاظم جلالی")], "او چه گفت؟",
      "کاظم جلالی سفیر ایران در روسیه چه گفت؟"),
     ([T("Who is Iran's ambassador to Russia?")], "What did he say?", "What did Iran's ambassador to Russia say?"),
+    # «کیه» is «کیست»; «چه‌کسی» (ZWNJ) is «چه کسی».
+    ([T("سفیر ایران در روسیه کیه؟", short_answer="کاظم جلالی")], "او چه گفت؟",
+     "کاظم جلالی سفیر ایران در روسیه چه گفت؟"),
+    # "Who said / who met ...": the person is the answer alone, not what they did.
+    ([T("چه‌کسی گفت سفر شما به مسکو تاریخی است؟", short_answer="نخستوزیر روسیه")], "او درباره تحریم‌ها چه گفت؟",
+     "نخستوزیر روسیه درباره تحریم‌ها چه گفت؟"),
+    ([T("چه کسی با پزشکیان دیدار کرد؟", short_answer="ولادیمیر پوتین")], "او چه گفت؟", "ولادیمیر پوتین چه گفت؟"),
+    ([T("Who said the visit was historic?", short_answer="نخستوزیر روسیه")], "What did he say about sanctions?",
+     "What did نخستوزیر روسیه say about sanctions?"),
+    # ... and with no answer, not the question's words either.
+    ([T("چه کسی گفت سفر تاریخی است؟")], "او چه گفت؟", "چه گفت؟"),
     # A short answer that is a piece of a clause is not taken for a name.
     ([T("نخست‌وزیر روسیه کیست؟", short_answer="معتقد است که مسکو")], "او چه گفت؟", "نخست‌وزیر روسیه چه گفت؟"),
     # "چه کسی" inside a question with its own subject: the subject, not the answer.
@@ -37,6 +48,9 @@ T = Turn
     # A bare question phrase replaces the earlier one.
     ([T("اجلاس بریکس در کدام شهر برگزار می‌شود؟")], "چه ایالتی؟", "اجلاس بریکس در چه ایالتی برگزار می‌شود؟"),
     ([T("اجلاس بریکس در کدام شهر برگزار می‌شود؟")], "کی؟", "اجلاس بریکس در کی برگزار می‌شود؟"),
+    # a question phrase typed as one word
+    ([T("پزشکیان درچه تاریخی به مسکو رفت؟")], "کجا؟", "پزشکیان در کجا به مسکو رفت؟"),
+    ([T("چه‌کسی پزشکیان را به مسکو دعوت کرد؟")], "چرا؟", "چرا پزشکیان را به مسکو دعوت کرد؟"),
     # The earlier turn's rewrite is what a later turn builds on.
     ([T("پزشکیان کی به مسکو رفت؟"), T("او با چه کسی دیدار کرد؟", "پزشکیان با چه کسی دیدار کرد؟")],
      "و درباره چه موضوعی؟", "پزشکیان درباره چه موضوعی؟"),
