@@ -21,7 +21,7 @@ from .retrieval import near_duplicates
 from .text import ENGLISH_FUNCTION_WORDS, content_words, question_language, search_key, search_tokens
 from .short_answer import (best_span, describing_complement, is_yes_no, question_keys, question_shape,
                            yes_no_clause)
-from .speakers import asks_speaker, quoted_clause, speaker_name, speaker_of, title_holder
+from .speakers import asks_quote, asks_speaker, quoted_clause, speaker_name, speaker_of, title_holder
 from .types import Answer, Article, Citation, Hit, ShortAnswer, Span
 from .parameters import DEFAULT_ANSWER, AnswerParameters
 
@@ -51,11 +51,11 @@ SpanFinder = Callable[[str, Sequence[str]], "tuple[int, Span] | None"]
 # Kinds of question the reader, trained to find a name or a phrase, does not
 # serve, each read by its own step, tried in order before it; a step returns
 # None when the question is not of its kind or it finds nothing. (A yes/no
-# question goes to qa.short_answer.yes_no_clause alone.)
+# question goes to qa.short_answer.yes_no_clause alone, and "what did X say"
+# to qa.speakers.quoted_clause alone.)
 QUESTION_STEPS: tuple[SpanFinder, ...] = (
     describing_complement,  # «... چگونه است؟» in a quote: «صمیمانه و راهبردی»
     title_holder,           # «رئیس جمهور روسیه کیست؟»: the name beside the title
-    quoted_clause,          # «پوتین درباره تجارت چه گفت؟»: the quoted clause about trade
 )
 
 # Tuning values (sentence weights, margins, abstention thresholds) live in
@@ -264,7 +264,9 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
     """Find the short answer in the chosen sentences.
 
     A yes/no question gets the clause that says so
-    (:func:`qa.short_answer.yes_no_clause`); other questions go through
+    (:func:`qa.short_answer.yes_no_clause`), "what did X say about Y" a
+    quoted clause or nothing (:func:`qa.speakers.quoted_clause`); other
+    questions go through
     :data:`QUESTION_STEPS`, then ``find_span``. For a "who" question, a
     sentence whose speaker is given only by title is read with the speaker's
     name written before it (:func:`_speaker_names`), and "who said ...?" is
@@ -293,6 +295,11 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
              if name else sentence.text for sentence, name in zip(chosen, names)]
     if is_yes_no(question):
         found = yes_no_clause(question, texts)
+    elif asks_quote(question):
+        # What someone said is in a quote, or not in these sentences: given
+        # none, the reader answered «نخستوزیر روسیه درباره تحریم‌ها چه گفت؟»
+        # with «رئیسجمهور».
+        found = quoted_clause(question, texts)
     else:
         found = next(filter(None, (step(question, texts) for step in QUESTION_STEPS)), None) \
             or find_span(question, texts)

@@ -349,7 +349,12 @@ _PASSIVE = _keys("میشود میشوند میشد شود شده")
 _ENGLISH_SAY = frozenset({"say", "said", "says"})
 _ARABIC_SAY = _keys("قال قالت يقول")
 _QUOTE_MAX_WORDS = 30
-_ABOUT = search_key("درباره")
+# «درباره» ("about") and the phrases that say the same, as search keys.
+_ABOUT_PHRASES = tuple(tuple(search_key(word) for word in phrase.split()) for phrase in (
+    "درباره", "دربارهی", "درخصوص", "پیرامون", "در مورد", "در خصوص", "در رابطه با", "راجع به", "about"))
+# Endings a Persian noun takes in running text: plural «ها», ezafe or
+# indefinite «ی» («تحریم‌ها» asked, «تحریم‌های ظالمانه» written).
+_NOUN_ENDINGS = ("هایی", "های", "ها", "ای", "یی", "ی")
 # Verbs that end a clause, so that «و» after them starts another.
 _CLAUSE_VERBS = _keys("است هست هستند بود بودند شد شود شدند شوند کرد کند کردند کنند دارد دارند داشت داشتند "
                       "باشد باشند")
@@ -398,10 +403,14 @@ def quoted_clause(question: str, sentences: Sequence[str]) -> tuple[int, Span] |
     stop = stopwords()
     keys = [word.key for word in sentence_words(question)]
     topic = set(keys) - stop - _SAID_KEYS - _ENGLISH_SAY
-    # The words after «درباره» ("about") are the topic proper, which a clause
-    # must hold; the others may only say who spoke («کاظم جلالی سفیر ایران در
-    # روسیه درباره توافقنامه جامع چه گفت؟»).
-    about = set(keys[keys.index(_ABOUT) + 1:]) & topic if _ABOUT in keys else set()
+    # The words after «درباره» ("about", «در مورد», ...) are the topic proper,
+    # which a clause must hold; the words before say who spoke («کاظم جلالی
+    # سفیر ایران در روسیه درباره توافقنامه جامع چه گفت؟»).
+    marker = _about_marker(keys)
+    about = set(keys[marker[1]:]) & topic if marker else set()
+    # Who the question asks about, its words run together («نخست وزیر روسیه» → «نخستوزیرروسیه»).
+    asked_speaker = "".join(keys[:marker[0]]) if marker else ""
+    speaker_words = set(keys[:marker[0]]) & topic if marker else set()
     arabic_script = any("\u0600" <= ch <= "\u06ff" for ch in question)
     best: tuple[float, int, Span] | None = None
     for position, sentence in enumerate(sentences):
@@ -411,20 +420,59 @@ def quoted_clause(question: str, sentences: Sequence[str]) -> tuple[int, Span] |
         # Who speaks, when the sentence says («ولادیمیر پوتین ... اظهار داشت:»);
         # a person it only mentions («در دیدار آقای پوتین») is not the speaker.
         subject = speech_subject(sentence)
-        part = sentence[subject.start:subject.end] if subject and subject.kind != "pronoun" else sentence[:colon]
-        reporting = topic & {word.key for word in sentence_words(part)}
+        part = (sentence[subject.start:_apposition_end(sentence, subject.end)]
+                if subject and subject.kind != "pronoun" else sentence[:colon])
+        reporting = _shared(topic, {word.key for word in sentence_words(part)})
+        speaking = "".join(word.key for word in sentence_words(part))
+        if speaker_words and subject and subject.kind != "pronoun" \
+                and not any(word in speaking for word in speaker_words) \
+                and asked_speaker in "".join(word.key for word in sentence_words(sentence[:colon])):
+            # The person asked about is in the sentence, but another speaks:
+            # «مسعود پزشکیان ... در دیدار میخائیل میشوتسین، نخستوزیر روسیه
+            # ... افزود: ...» says nothing the prime minister said.
+            continue
         # «پوتین چه گفت؟»: a question naming only the speaker is answered by the quote's start.
         open_topic = not topic - reporting
         for clause in _quote_clauses(sentence, colon + 1):
             # Words the speaker's part holds («نخستوزیر روسیه») say who
             # speaks, not what about: the clause must hold another.
-            held = (topic - reporting) & {word.key for word in sentence_words(sentence[clause.start:clause.end])}
+            held = _shared(topic - reporting, {word.key for word in sentence_words(sentence[clause.start:clause.end])})
             if arabic_script and not ((held & about) if about else (held or open_topic)):
                 continue
             score = 3 * len(held & about) + 2 * len(held - about) + len(reporting) - position
             if best is None or score > best[0]:
                 best = (score, position, clause)
     return (best[1], best[2]) if best else None
+
+
+def _about_marker(keys: Sequence[str]) -> tuple[int, int] | None:
+    """(start, end) of the first «درباره»-like phrase among ``keys``, or None."""
+    for position in range(len(keys)):
+        for phrase in _ABOUT_PHRASES:
+            if tuple(keys[position:position + len(phrase)]) == phrase:
+                return position, position + len(phrase)
+    return None
+
+
+def _same_word(asked: str, written: str) -> bool:
+    """The same noun, one of the two with a plural or ezafe ending («تحریمها», «تحریمهای»)."""
+    if asked == written:
+        return True
+    shorter, longer = sorted((asked, written), key=len)
+    stems = {shorter} | {shorter[:-len(ending)] for ending in _NOUN_ENDINGS if shorter.endswith(ending)}
+    return any(len(stem) >= 3 and longer.startswith(stem) and longer[len(stem):] in _NOUN_ENDINGS
+               for stem in stems)
+
+
+def _shared(asked: set[str], written: set[str]) -> set[str]:
+    """The asked words that ``written`` holds, endings aside."""
+    return {word for word in asked if word in written or any(_same_word(word, other) for other in written)}
+
+
+def _apposition_end(sentence: str, end: int) -> int:
+    """End of a name's apposition set off by commas («مسعود پزشکیان، رئیس جمهور، ...»), else ``end``."""
+    match = re.match(r"\s*[،,]([^،,:]{1,40})[،,]", sentence[end:])
+    return end + match.end(1) if match and len(match.group(1).split()) <= 5 else end
 
 
 def _quote_clauses(sentence: str, start: int) -> list[Span]:

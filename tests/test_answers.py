@@ -349,3 +349,13 @@ def test_english_and_arabic_questions_are_answered_from_persian_articles(seed_as
 def test_cross_lingual_short_answers(seed_assistant, question, fact):
     answer = seed_assistant.ask(question)
     assert answer.short_answer is not None and search_key(fact) in search_key(answer.short_answer.text)
+
+
+def test_what_someone_said_is_a_quote_or_nothing(seed_assistant):
+    # The articles quote the president on sanctions, never the prime minister:
+    # his sentence of the meeting is no answer, nor is a name (the reader's
+    # «رئیسجمهور» before quotes alone answered such questions).
+    answer = seed_assistant.ask("نخست وزیر روسیه درباره تحریم‌ها چه گفت؟")
+    assert answer.short_answer is None
+    answer = seed_assistant.ask("پزشکیان در مورد تحریم‌ها چه گفت؟")
+    assert answer.short_answer is not None and "تحریم" in answer.short_answer.text

@@ -273,6 +273,11 @@ AMERICA = ("میخائیل میشوتسین با حمایت آمریکاییها
            "باید همکاری‌های خود را سرعت ببخشند و در این راه از هیچ کوششی دریغ نکنند.")
 
 
+SANCTIONS = ("به گزارش ایکنا، مسعود پزشکیان، رئیس جمهور، امروز در دیدار میخائیل میشوتسین، نخستوزیر روسیه "
+             "تبادل هیئتهای دیپلماتیک را موجب توسعه تعاملات عنوان کرد و افزود: معتقدیم اگر پروژههای مشترک به "
+             "مرحله اجرا برسند، ظرفیتهای بزرگی در زمینه مقابله با تحریمهای ظالمانه برای دو کشور ایجاد خواهند کرد.")
+
+
 @pytest.mark.parametrize("question, sentences, expected", [
     # the clause holding the topic («تجارت»), in the quote after the colon
     ("پوتین درباره تجارت چه گفت؟", [GREETING, TRADE], "تداوم اجرای موافقتنامه تجارت آزاد میان ایران و اتحادیه اقتصادی اوراسیا"),
@@ -291,6 +296,10 @@ AMERICA = ("میخائیل میشوتسین با حمایت آمریکاییها
      "این توافقنامه آماده امضا است"),
     # only the speaker named: his quote, not the one of a sentence that merely mentions him
     ("پوتین چه گفت؟", [GREETING, TRADE], "تداوم اجرای موافقتنامه تجارت آزاد میان ایران و اتحادیه اقتصادی اوراسیا"),
+    # «در مورد» is «درباره»; the topic with a plural or ezafe ending is the same word
+    ("پوتین در مورد تجارت‌ها چه گفت؟", [GREETING, TRADE],
+     "تداوم اجرای موافقتنامه تجارت آزاد میان ایران و اتحادیه اقتصادی اوراسیا"),
+    ("رئیس جمهور درباره تحریم‌ها چه گفت؟", [SANCTIONS], "ظرفیتهای بزرگی در زمینه مقابله با تحریمهای ظالمانه برای دو کشور ایجاد خواهند کرد"),
 ])
 def test_quoted_clause(question, sentences, expected):
     position, span = quoted_clause(question, sentences)
@@ -301,6 +310,8 @@ def test_quoted_clause(question, sentences, expected):
     ("پوتین درباره تجارت چه گفت؟", ["پوتین با پزشکیان دیدار کرد."]),   # no quote
     ("پوتین درباره گاز چه گفت؟", [TRADE]),                               # the topic in no quoted clause
     ("پوتین چه گفت؟", []),
+    # the prime minister is in the sentence, but the president speaks
+    ("نخست وزیر روسیه درباره تحریم‌ها چه گفت؟", [SANCTIONS]),
 ])
 def test_no_quoted_clause(question, sentences):
     assert quoted_clause(question, sentences) is None
