@@ -173,7 +173,7 @@ class SpanReader:
         # Pasted text writes Arabic ي/ك, which the reader barely saw in
         # training («پزشكيان با كدام نخست‌وزير...» lost the name); the
         # passage keeps its length, so offsets still point into it.
-        # An English or Arabic question is read with its Persian question word.
+        # An Arabic question is read with the Persian question word of its kind.
         encoding = self._tokenizer.encode(unify_letters(reader_question(question)), unify_letters(context))
         ids, sequence_ids, offsets = fit_length(encoding.ids, encoding.sequence_ids, encoding.offsets,
                                                 self.settings.max_length)

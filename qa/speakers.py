@@ -422,8 +422,9 @@ def quoted_clause(question: str, sentences: Sequence[str]) -> tuple[int, Span] |
         subject = speech_subject(sentence)
         part = (sentence[subject.start:_apposition_end(sentence, subject.end)]
                 if subject and subject.kind != "pronoun" else sentence[:colon])
-        reporting = _shared(topic, {word.key for word in sentence_words(part)})
-        speaking = "".join(word.key for word in sentence_words(part))
+        part_keys = [word.key for word in sentence_words(part)]
+        reporting = _shared(topic, set(part_keys))
+        speaking = "".join(part_keys)
         if speaker_words and subject and subject.kind != "pronoun" \
                 and not any(word in speaking for word in speaker_words) \
                 and asked_speaker in "".join(word.key for word in sentence_words(sentence[:colon])):
