@@ -263,7 +263,9 @@ def rewrite_question(question: str, history: Sequence[Turn]) -> str:
         or there is nothing earlier to lean on.
     """
     question = question.strip()
-    if not history or not question:
+    # Punctuation or a lone ZWNJ asks nothing: it is answered as it is (and
+    # abstains), not turned into a question about the earlier subject.
+    if not history or not any(ch.isalnum() for ch in question):
         return question
     previous = history[-1]
     words = _words(question)

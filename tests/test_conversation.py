@@ -8,7 +8,9 @@ T = Turn
 
 
 @pytest.mark.parametrize("history, question, expected", [
-    # Nothing earlier, or a question that stands alone: unchanged.
+    # Nothing earlier, a question that stands alone, or one with no word: unchanged.
+    ([T("سفیر ایران در روسیه کیست؟", short_answer="کاظم جلالی")], "\u200c", "\u200c"),
+    ([T("سفیر ایران در روسیه کیست؟", short_answer="کاظم جلالی")], "؟!", "؟!"),
     ([], "او درباره تحریم‌ها چه گفت؟", "او درباره تحریم‌ها چه گفت؟"),
     ([T("پزشکیان کی به مسکو رفت؟")], "پوتین درباره تحریم‌ها چه گفت؟", "پوتین درباره تحریم‌ها چه گفت؟"),
     # A pronoun takes the earlier subject, and nothing else of the earlier question.
