@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from .short_answer import question_keys, question_shape, split_question_word
+from .short_answer import WHO_IS_WORDS, asks_who_is, question_keys, question_shape, split_question_word
 from .text import ENGLISH_FUNCTION_WORDS, content_words, search_key
 
 _QUESTION_WORDS = {search_key(w) for w in (
@@ -63,10 +63,6 @@ _FUNCTION_WORDS = {search_key(w) for w in (
 _LEADING_AND = {search_key(w) for w in ("و", "and", "also")}
 _WHAT_ABOUT = re.compile(r"^\s*(what about|how about|چطور|چی)\s+", re.IGNORECASE)
 _TRAILING = "؟?!.،,؛;:"
-# Who-is questions: «... کیست؟» at the end (question_keys reads «کیه» as
-# «کیست»), "who is ...", «من هو ...» at the start.
-_WHO_IS = {search_key(w) for w in ("کیست", "کیستند")}
-_WHO_IS_OPENINGS = [["who", "is"], ["who", "was"], ["who", "are"], ["who", "were"], ["من", "هو"], ["من", "هي"]]
 _WHO_OPENINGS = [[search_key("چه"), search_key("کسی")], [search_key("چه"), search_key("کسانی")]]
 _WHO_FIRST = {"who", "whom", "من"}
 
@@ -147,22 +143,14 @@ def _is_who_question(text: str) -> bool:
     «پزشکیان به تندیس چه کسی ادای احترام کرد؟», whose subject is پزشکیان)."""
     keys = question_keys(text)
     return (bool(keys) and question_shape(text).kind == "person"
-            and (keys[-1] in _WHO_IS or keys[:2] in _WHO_OPENINGS or keys[0] in _WHO_FIRST))
-
-
-def _asks_who_is(text: str) -> bool:
-    """«سفیر ایران در روسیه کیست؟», "Who is Iran's ambassador?", «من هو سفير
-    إيران؟»: the question names the person by a role. «چه کسی گفت ...؟» and
-    «چه کسی با پزشکیان دیدار کرد؟» name what the person did instead."""
-    keys = question_keys(text)
-    return bool(keys) and (keys[-1] in _WHO_IS or keys[:2] in _WHO_IS_OPENINGS)
+            and (keys[-1] in WHO_IS_WORDS or keys[:2] in _WHO_OPENINGS or keys[0] in _WHO_FIRST))
 
 
 def _role(text: str) -> str:
     """A who-is question without its question words: «سفیر ایران در روسیه»."""
     words = _words(text)
     keys = _keys(words)
-    skip = _QUESTION_WORDS | _AUXILIARIES | _WHO_IS | {search_key("کسی"), "من", "هو", "هي"}
+    skip = _QUESTION_WORDS | _AUXILIARIES | WHO_IS_WORDS | {search_key("کسی"), "من", "هو", "هي"}
     return " ".join(word for word, key in zip(words, keys) if key not in skip)
 
 
@@ -194,7 +182,7 @@ def _entity(turn: Turn) -> str:
     standalone = turn.standalone
     if _is_who_question(standalone):
         name = turn.short_answer if _name_like(turn.short_answer) else ""
-        if not _asks_who_is(standalone):
+        if not asks_who_is(standalone):
             # What follows «چه کسی» is what the person did («گفت سفر ... تاریخی
             # است»): written in place of «او» it made the next question about
             # that again. The person is the answer alone, or unknown.

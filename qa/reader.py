@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from .files import sha256_file
-from .short_answer import fits_kind, question_shape, reader_question, repeats_question, trim_to_kind
+from .short_answer import (beside_asked_office, fits_kind, question_shape, reader_question, repeats_question,
+                           trim_to_kind)
 from .text import unify_letters
 from .types import Span
 
@@ -193,10 +194,16 @@ class SpanReader:
         # answers a name: the best span of the kind the question word asks
         # for wins over a better-scored span of another kind.
         # Nor is a span that only repeats the question an answer («رئیسجمهور»
-        # for «چه کسی ... از رئیس‌جمهور ایران استقبال کرد؟»).
+        # for «چه کسی ... از رئیس‌جمهور ایران استقبال کرد؟»), nor, asked with
+        # whom an office holder met, the holder's own name.
         kind = question_shape(question).kind
-        position, start, end = next((span for span in spans if fits_kind(kind, context[span[1]:span[2]])
-                                     and not repeats_question(question, context[span[1]:span[2]])), spans[0])
+
+        def answers(span: tuple[int, int, int]) -> bool:
+            _, start, end = span
+            return (fits_kind(kind, context[start:end]) and not repeats_question(question, context[start:end])
+                    and not (kind == "person" and beside_asked_office(question, context, start, end)))
+
+        position, start, end = next(filter(answers, spans), spans[0])
         first, last = trim_to_kind(kind, context[start:end])
         start, end = start + first, start + last
         return position, Span(start - bounds[position][0], end - bounds[position][0])

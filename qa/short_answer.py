@@ -150,6 +150,11 @@ _NUMBER_WORDS = ("یک", "دو", "سه", "چهار", "پنج", "شش", "هفت",
                  "هکتار", "ساعت", "دقیقه", "برابر")
 _TITLES = ("اقای", "خانم", "دکتر", "مهندس", "اقا", "حجتالاسلام", "ایتالله", "سردار", "سرلشکر", "امام", "شاه",
            "سلطان", "ملکه", "پادشاه", "رییس", "وزیر", "سفیر", "معاون", "سخنگو", "سخنگوی", "نخستوزیر")
+# Offices a person holds (search keys: «رئیس» and «رییس» are one key).
+OFFICE_WORDS = frozenset(search_key(word) for word in (
+    "سفیر وزیر رئیس رئیسجمهور رئیسجمهوری نخستوزیر معاون سخنگو سخنگوی مدیر مدیرعامل دبیر دبیرکل "
+    "نماینده فرمانده رهبر استاندار شهردار سرپرست مشاور دادستان رئیسه همتای عضو کاردار سناتور "
+    "صدراعظم پادشاه امیر ولیعهد").split())
 _PLACE_WORDS = ("شهر", "کشور", "استان", "پایتخت", "منطقه", "روستا", "جزیره", "قاره", "دریای", "کوه", "رود",
                 "خیابان", "میدان", "بندر")
 _CONNECTORS = ("تا", "و", "از", "الی", "to", "and")
@@ -356,6 +361,95 @@ def repeats_question(question: str, text: str) -> bool:
     asked = search_key(question).replace(" ", "")
     keys = [word.key for word in sentence_words(text)]
     return bool(keys) and all(key in asked for key in keys)
+
+
+
+# Who-is questions: «... کیست؟» at the end (question_keys reads «کیه» as
+# «کیست»), "who is ...", «من هو ...» at the start.
+WHO_IS_WORDS = frozenset(search_key(word) for word in ("کیست", "کیستند"))
+_COPULAS = frozenset(search_key(word) for word in ("است", "بود", "هست", "هستند", "بودند", "میباشد"))
+_WHO_IS_OPENINGS = (("who", "is"), ("who", "was"), ("who", "are"), ("who", "were"), ("من", "هو"), ("من", "هي"))
+
+
+def asks_who_is(question: str) -> bool:
+    """Tell whether a question names the person asked for by a role.
+
+    «سفیر ایران در روسیه کیست؟», "Who is Iran's ambassador?", «من هو سفير
+    إيران؟» do; «چه کسی گفت ...؟» and «چه کسی با پزشکیان دیدار کرد؟» name what
+    the person did instead.
+
+    Args:
+        question: The question.
+    """
+    keys = question_keys(question)
+    return bool(keys) and (keys[-1] in WHO_IS_WORDS or tuple(keys[:2]) in _WHO_IS_OPENINGS)
+
+
+def _office_runs(keys: Sequence[str], stop: frozenset[str]) -> list[tuple[int, int, int]]:
+    """Each office the question names with the words that qualify it
+    («نخست وزیر روسیه», «سفیر جمهوری اسلامی ایران»: up to four words after
+    the office, stopping at a stopword or question word), as (first word,
+    first word after the office, first word after the run)."""
+    runs: list[tuple[int, int, int]] = []
+    for index, key in enumerate(keys):
+        if runs and index < runs[-1][1]:
+            continue  # the «وزیر» of «نخست وزیر»
+        if "".join(keys[index:index + 2]) in OFFICE_WORDS and key not in OFFICE_WORDS:
+            first, office = index, index + 2  # «نخست وزیر», «رئیس جمهور»
+        elif key in OFFICE_WORDS:
+            first, office = index, index + 1
+        else:
+            continue
+        last = office
+        while last < len(keys) and last - office < 4 and keys[last] not in stop:
+            last += 1
+        runs.append((first, office, last))
+    return runs
+
+
+def beside_asked_office(question: str, text: str, start: int, end: int) -> bool:
+    """Tell whether a span stands in apposition with an office the question
+    names while asking about someone else.
+
+    In «نخستوزیر روسیه با چه کسی دیدار کرد؟» the prime minister is the one
+    who met, not the one asked for: «میخائیل میشوتسین، نخستوزیر روسیه» (or
+    «نخستوزیر روسیه میخائیل میشوتسین») names him, and a reader offered it
+    answers with his name. In «نخستوزیر روسیه کیست؟» (:func:`asks_who_is`)
+    and «چه کسی نخست وزیر روسیه است؟» (a question ending in «است»), that
+    name is the answer.
+
+    Args:
+        question: A "who" question.
+        text: The text holding the span.
+        start: The span's first character in ``text``.
+        end: The character after its last.
+
+    Returns:
+        True when the words right before or right after the span (a comma
+        or spaces between) are an office phrase of the question.
+    """
+    keys = question_keys(question)
+    if not keys or asks_who_is(question) or keys[-1] in _COPULAS:
+        return False  # the office's holder is asked for
+    runs = _office_runs(keys, _stop_keys(question_language(question)))
+    # Each run and its beginnings from the office on, written as one string:
+    # the text may join what the question spaced («نخستوزیر روسیه»).
+    phrases = {"".join(keys[first:end]) for first, office, last in runs for end in range(office, last + 1)}
+    after = sentence_words(text[end:])
+    if after and not text[end:end + after[0].start].strip(" ،,\u200c"):
+        joined = ""
+        for word in after[:6]:
+            joined += word.key
+            if joined in phrases:
+                return True
+    before = sentence_words(text[:start])
+    if before and not text[before[-1].end:start].strip(" ،,\u200c"):
+        joined = ""
+        for word in reversed(before[-6:]):
+            joined = word.key + joined
+            if joined in phrases:
+                return True
+    return False
 
 
 def trim_to_kind(kind: str | None, text: str) -> tuple[int, int]:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from .short_answer import Word, clauses, question_keys, question_shape, sentence_words
+from .short_answer import OFFICE_WORDS, Word, clauses, question_keys, question_shape, sentence_words
 from .text import search_key, stopwords
 from .types import Span
 
@@ -37,12 +37,6 @@ def _keys(words: str) -> frozenset[str]:
     return frozenset(search_key(word) for word in words.split())
 
 
-# A title word starts a subject that names an office, not a person
-# (search keys: «رئیس» and «رییس» are one key).
-_TITLE_WORDS = _keys(
-    "سفیر وزیر رئیس رئیسجمهور رئیسجمهوری رئیس‌جمهور رئیس‌جمهوری نخستوزیر نخست‌وزیر معاون سخنگو سخنگوی "
-    "مدیر مدیرعامل دبیر دبیرکل نماینده فرمانده رهبر استاندار شهردار سرپرست مشاور دادستان رئیسه همتای "
-    "عضو کاردار سناتور صدراعظم پادشاه امیر ولیعهد")
 _PRONOUNS = _keys("وی او ایشان")
 # Words that end a subject at the start of a sentence: a preposition, a time
 # of day, "also" («پزشکیان با اشاره به...», «کاظم جلالی روز جمعه...»).
@@ -142,7 +136,7 @@ def speech_subject(sentence: str) -> Subject | None:
 def _is_title(words: Sequence[Word], position: int) -> bool:
     """A title word, or two words written apart that make one («نخست وزیر»)."""
     key = words[position].key
-    return key in _TITLE_WORDS or (position + 1 < len(words) and key + words[position + 1].key in _TITLE_WORDS)
+    return key in OFFICE_WORDS or (position + 1 < len(words) and key + words[position + 1].key in OFFICE_WORDS)
 
 
 def goes_on(sentence: str) -> bool:
@@ -275,7 +269,7 @@ def title_holder(question: str, sentences: Sequence[str]) -> tuple[int, Span] | 
     if question_shape(question).kind != "person":
         return None
     asked = [key for key in question_keys(question) if key not in _WHO_IS_WORDS]
-    if not asked or not any(key in _TITLE_WORDS for key in asked):
+    if not asked or not any(key in OFFICE_WORDS for key in asked):
         return None
     title = "".join(asked)
     for position, sentence in enumerate(sentences):
@@ -300,7 +294,7 @@ def _name_stopwords() -> frozenset[str]:
 
 
 def _is_name_word(word: Word, stop: frozenset[str]) -> bool:
-    return not (word.key in stop or word.key in _TITLE_WORDS or word.key in _SUBJECT_ENDS
+    return not (word.key in stop or word.key in OFFICE_WORDS or word.key in _SUBJECT_ENDS
                 or any(ch.isdigit() for ch in word.key))
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from qa.evaluation import exact_match, token_f1
-from qa.short_answer import (asks_description, best_span, clauses, describing_complement, fits_kind, is_yes_no,
+from qa.short_answer import (asks_description, asks_who_is, beside_asked_office, best_span, clauses, describing_complement, fits_kind, is_yes_no,
                               question_keys, question_shape, reader_question, repeats_question, sentence_words,
                               split_question_word, trim_to_kind, yes_no_clause)
 
@@ -324,3 +324,41 @@ def test_repeats_question(question, text, expected):
 ])
 def test_asks_description(question, expected):
     assert asks_description(question) is expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("سفیر ایران در روسیه کیست؟", True),
+    ("سفیر ایران در روسیه کیه؟", True),               # colloquial
+    ("Who is Iran's ambassador to Russia?", True),
+    ("من هو سفير إيران في روسيا؟", True),
+    ("چه کسی با پزشکیان دیدار کرد؟", False),
+    ("چه کسی گفت سفر شما به مسکو تاریخی است؟", False),
+    ("", False),
+])
+def test_asks_who_is(question, expected):
+    assert asks_who_is(question) is expected
+
+
+_MEETING = "مسعود پزشکیان، رئیس جمهور، عصر امروز در دیدار میخائیل میشوتسین، نخستوزیر روسیه، گفت"
+
+
+@pytest.mark.parametrize("question, text, span, expected", [
+    # the office the question names is set beside the name, after a comma ...
+    ("نخستوزیر روسیه با چه کسی دیدار کرد؟", _MEETING, "میخائیل میشوتسین", True),
+    ("نخست وزیر روسیه با چه کسی دیدار کرد؟", _MEETING, "میخائیل میشوتسین", True),     # a space in the office
+    ("نخست‌وزیر روسیه با چه کسی دیدار کرد؟", _MEETING, "میخائیل میشوتسین", True),     # ZWNJ
+    ("چه کسی با رئیس‌جمهور دیدار کرد؟", _MEETING, "مسعود پزشکیان", True),
+    # ... or written right before it
+    ("نخست وزیر روسیه با چه کسی دیدار کرد؟", "نخستوزیر روسیه میخائیل میشوتسین گفت", "میخائیل میشوتسین", True),
+    ("نخست وزیر روسیه با چه کسی دیدار کرد؟", _MEETING, "مسعود پزشکیان", False),       # another office
+    ("چه کسی با نخست وزیر روسیه دیدار کرد؟", _MEETING, "مسعود پزشکیان", False),
+    ("چه کسی با وزیر دیدار کرد؟", _MEETING, "مسعود پزشکیان", False),               # «وزیر» is not «نخستوزیر»
+    # the holder of the office is what these ask for
+    ("نخست وزیر روسیه کیست؟", _MEETING, "میخائیل میشوتسین", False),
+    ("چه کسی نخست وزیر روسیه است؟", _MEETING, "میخائیل میشوتسین", False),
+    ("Who met the prime minister of Russia?", _MEETING, "میخائیل میشوتسین", False),  # no Persian office named
+    ("", _MEETING, "میخائیل میشوتسین", False),
+])
+def test_beside_asked_office(question, text, span, expected):
+    start = text.index(span)
+    assert beside_asked_office(question, text, start, start + len(span)) is expected
