@@ -29,8 +29,7 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from .files import sha256_file
-from .short_answer import (beside_asked_office, fits_kind, question_shape, reader_question, repeats_question,
-                           trim_to_kind)
+from .short_answer import fits_kind, office_fits, question_shape, reader_question, repeats_question, trim_to_kind
 from .text import unify_letters
 from .types import Span
 
@@ -194,16 +193,18 @@ class SpanReader:
         # answers a name: the best span of the kind the question word asks
         # for wins over a better-scored span of another kind.
         # Nor is a span that only repeats the question an answer («رئیسجمهور»
-        # for «چه کسی ... از رئیس‌جمهور ایران استقبال کرد؟»), nor, asked with
-        # whom an office holder met, the holder's own name.
+        # for «چه کسی ... از رئیس‌جمهور ایران استقبال کرد؟»).
         kind = question_shape(question).kind
-
-        def answers(span: tuple[int, int, int]) -> bool:
-            _, start, end = span
-            return (fits_kind(kind, context[start:end]) and not repeats_question(question, context[start:end])
-                    and not (kind == "person" and beside_asked_office(question, context, start, end)))
-
-        position, start, end = next(filter(answers, spans), spans[0])
+        fitting = [span for span in spans if fits_kind(kind, context[span[1]:span[2]])
+                   and not repeats_question(question, context[span[1]:span[2]])]
+        if kind == "person" and fitting:
+            # Asked who holds an office, or whom its holder met, the names
+            # the offices rule out leave no answer rather than a guess.
+            fitting = [span for span in fitting if office_fits(
+                question, texts[span[0]], span[1] - bounds[span[0]][0], span[2] - bounds[span[0]][0])]
+            if not fitting:
+                return None
+        position, start, end = fitting[0] if fitting else spans[0]
         first, last = trim_to_kind(kind, context[start:end])
         start, end = start + first, start + last
         return position, Span(start - bounds[position][0], end - bounds[position][0])

@@ -367,6 +367,9 @@ def repeats_question(question: str, text: str) -> bool:
 # Who-is questions: «... کیست؟» at the end (question_keys reads «کیه» as
 # «کیست»), "who is ...", «من هو ...» at the start.
 WHO_IS_WORDS = frozenset(search_key(word) for word in ("کیست", "کیستند"))
+# Most words between a name and the office it holds («کاظم جلالی، مسکو-
+# ایرنا- سفیر ...», «سفیر جمهوری اسلامی ایران در روسیه کاظم جلالی»).
+_OFFICE_DISTANCE = 6
 _COPULAS = frozenset(search_key(word) for word in ("است", "بود", "هست", "هستند", "بودند", "میباشد"))
 _WHO_IS_OPENINGS = (("who", "is"), ("who", "was"), ("who", "are"), ("who", "were"), ("من", "هو"), ("من", "هي"))
 
@@ -392,8 +395,8 @@ def _office_runs(keys: Sequence[str], stop: frozenset[str]) -> list[tuple[int, i
     first word after the office, first word after the run)."""
     runs: list[tuple[int, int, int]] = []
     for index, key in enumerate(keys):
-        if runs and index < runs[-1][1]:
-            continue  # the «وزیر» of «نخست وزیر»
+        if runs and index < runs[-1][2]:
+            continue  # the «وزیر» of «نخست وزیر», the «رئیس» of «معاون رئیس جمهور»
         if "".join(keys[index:index + 2]) in OFFICE_WORDS and key not in OFFICE_WORDS:
             first, office = index, index + 2  # «نخست وزیر», «رئیس جمهور»
         elif key in OFFICE_WORDS:
@@ -405,6 +408,21 @@ def _office_runs(keys: Sequence[str], stop: frozenset[str]) -> list[tuple[int, i
             last += 1
         runs.append((first, office, last))
     return runs
+
+
+def _asks_holder(question: str, keys: Sequence[str]) -> bool:
+    """«... کیست؟», "who is ...", or a question ending in «است»/«بود»: the
+    person asked for is the one the question's office words describe."""
+    return bool(keys) and (asks_who_is(question) or keys[-1] in _COPULAS)
+
+
+def _asked_offices(question: str, keys: Sequence[str]) -> frozenset[str]:
+    """The offices (as search keys, written as one word) a who-holds
+    question asks about; none for any other question."""
+    if not _asks_holder(question, keys):
+        return frozenset()
+    runs = _office_runs(keys, _stop_keys(question_language(question)))
+    return frozenset("".join(keys[first:office]) for first, office, _ in runs)
 
 
 def beside_asked_office(question: str, text: str, start: int, end: int) -> bool:
@@ -429,27 +447,105 @@ def beside_asked_office(question: str, text: str, start: int, end: int) -> bool:
         or spaces between) are an office phrase of the question.
     """
     keys = question_keys(question)
-    if not keys or asks_who_is(question) or keys[-1] in _COPULAS:
+    if not keys or _asks_holder(question, keys):
         return False  # the office's holder is asked for
     runs = _office_runs(keys, _stop_keys(question_language(question)))
     # Each run and its beginnings from the office on, written as one string:
     # the text may join what the question spaced («نخستوزیر روسیه»).
-    phrases = {"".join(keys[first:end]) for first, office, last in runs for end in range(office, last + 1)}
-    after = sentence_words(text[end:])
-    if after and not text[end:end + after[0].start].strip(" ،,\u200c"):
-        joined = ""
-        for word in after[:6]:
-            joined += word.key
-            if joined in phrases:
-                return True
-    before = sentence_words(text[:start])
-    if before and not text[before[-1].end:start].strip(" ،,\u200c"):
-        joined = ""
-        for word in reversed(before[-6:]):
-            joined = word.key + joined
-            if joined in phrases:
-                return True
+    phrases = {"".join(keys[first:cut]) for first, office, last in runs for cut in range(office, last + 1)}
+    after = [word.key for word in _words_after(text, end)]
+    before = [word.key for word in _words_before(text, start)]
+    written = {"".join(after[:cut]) for cut in range(1, len(after) + 1)} | \
+        {"".join(before[cut:]) for cut in range(len(before))}
+    return bool(phrases & written)
+
+
+def holds_other_office(question: str, text: str, start: int, end: int) -> bool:
+    """Tell whether a span names the holder of another office than the one
+    a "who is" question asks about.
+
+    «وزیر خارجه روسیه کیست؟»: «سرگئی ریابکوف معاون وزیر امور خارجه روسیه»
+    names the deputy minister, not the minister, and «مسعود پزشکیان رئیس
+    جمهوری اسلامی ایران» is not the ambassador the reader was asked about.
+
+    Args:
+        question: A "who" question.
+        text: The text holding the span.
+        start: The span's first character in ``text``.
+        end: The character after its last.
+
+    Returns:
+        True when the question asks who holds an office and the first office
+        title after the span's first word (in the span, or right after it: a
+        comma or spaces between) is another office's.
+    """
+    offices = _asked_offices(question, question_keys(question))
+    if not offices:
+        return False
+    words = sentence_words(text[start:end])[1:] + _words_after(text, end)
+    for index, word in enumerate(words):
+        if word.key in OFFICE_WORDS or "".join(other.key for other in words[index:index + 2]) in OFFICE_WORDS:
+            title = "".join(other.key for other in words[index:])
+            return not any(title.startswith(office) for office in offices)
     return False
+
+
+def office_fits(question: str, sentence: str, start: int, end: int) -> bool:
+    """Tell whether a span can be the person a "who" question asks for, as
+    far as the offices it names go.
+
+    Asked with whom an office holder met, the holder is not the answer
+    (:func:`beside_asked_office`). Asked who holds an office, the holder of
+    another is not (:func:`holds_other_office`), nor, in a sentence that
+    names the office, a phrase after it that is not set off as its holder's
+    name: «معاون اجرایی رئیس جمهوری از استان خوزستان ... نام برد» names no
+    one, and the reader answered «معاون اجرایی رئیس جمهوری کیست؟» with
+    «خوزستان». The holder comes before the office (the subject: «هیتلر در
+    سال ۱۹۲۱ رهبر حزب شد»), right after it («سفیر ایران در روسیه کاظم
+    جلالی»), or in another sentence («کاظم جلالی روز جمعه ... افزود» after
+    «سفیر ... گفت»).
+
+    Args:
+        question: A "who" question.
+        sentence: The sentence holding the span.
+        start: The span's first character in ``sentence``.
+        end: The character after its last.
+    """
+    if beside_asked_office(question, sentence, start, end) or holds_other_office(question, sentence, start, end):
+        return False
+    keys = question_keys(question)
+    offices = _asked_offices(question, keys)
+    words = sentence_words(sentence)
+    named = [index for index in range(len(words))
+             if any("".join(word.key for word in words[index:index + 2]).startswith(office) for office in offices)]
+    inside = [index for index, word in enumerate(words) if start <= word.start and word.end <= end]
+    if not named or not inside or any(index >= inside[0] for index in named):
+        return True  # no office asked about, or named in the span or after it
+    # Every mention of the office comes before the span: only the office's
+    # own words, or words that are no stopword, may stand between.
+    stop, asked = stopwords(), set(keys)
+    between = words[named[-1] + 1:inside[0]]
+    return (words[inside[0]].key not in stop and words[inside[0]].key not in asked
+            and len(between) <= _OFFICE_DISTANCE
+            and all(word.key not in stop or word.key in asked for word in between))
+
+
+def _words_after(text: str, end: int) -> list[Word]:
+    """Up to six words right after ``end``, when only spaces or a comma
+    stand between."""
+    words = sentence_words(text[end:])
+    if words and not text[end:end + words[0].start].strip(" ،,\u200c"):
+        return words[:6]
+    return []
+
+
+def _words_before(text: str, start: int) -> list[Word]:
+    """Up to six words right before ``start``, when only spaces or a comma
+    stand between."""
+    words = sentence_words(text[:start])
+    if words and not text[words[-1].end:start].strip(" ،,\u200c"):
+        return words[-6:]
+    return []
 
 
 def trim_to_kind(kind: str | None, text: str) -> tuple[int, int]:
@@ -724,6 +820,9 @@ def yes_no_clause(question: str, sentences: Sequence[str]) -> tuple[int, Span] |
 _HOW_WORDS = frozenset({search_key("چگونه"), search_key("چطور")})
 _DESCRIBING_VERBS = frozenset(search_key(word) for word in (
     "است", "هست", "بود", "هستند", "بودند", "می‌باشد", "توصیف", "ارزیابی", "دانست", "خواند", "نامید"))
+# Most words between a name and the office it holds («کاظم جلالی، مسکو-
+# ایرنا- سفیر ...», «سفیر جمهوری اسلامی ایران در روسیه کاظم جلالی»).
+_OFFICE_DISTANCE = 6
 _COPULAS = frozenset(search_key(word) for word in ("است", "هست", "بود", "هستند", "بودند", "می‌باشد", "می‌باشند"))
 _COMPLEMENT_WORDS = 8
 # Words that open what follows the subject but are not what it is said to be

@@ -3,7 +3,8 @@
 import pytest
 
 from qa.evaluation import exact_match, token_f1
-from qa.short_answer import (asks_description, asks_who_is, beside_asked_office, best_span, clauses, describing_complement, fits_kind, is_yes_no,
+from qa.short_answer import (asks_description, asks_who_is, beside_asked_office, best_span, clauses, holds_other_office,
+                              office_fits, describing_complement, fits_kind, is_yes_no,
                               question_keys, question_shape, reader_question, repeats_question, sentence_words,
                               split_question_word, trim_to_kind, yes_no_clause)
 
@@ -362,3 +363,43 @@ _MEETING = "مسعود پزشکیان، رئیس جمهور، عصر امروز 
 def test_beside_asked_office(question, text, span, expected):
     start = text.index(span)
     assert beside_asked_office(question, text, start, start + len(span)) is expected
+
+
+_DEPUTY = "به گفته سرگئی ریابکوف معاون وزیر امور خارجه روسیه، سران بیش از ۳۰ کشور حضور خود را تأیید کرده‌اند."
+
+
+@pytest.mark.parametrize("question, text, span, expected", [
+    ("وزیر خارجه روسیه کیست؟", _DEPUTY, "سرگئی ریابکوف", True),              # the deputy, not the minister
+    ("وزیر خارجه روسیه کیست؟", _DEPUTY, "سرگئی ریابکوف معاون وزیر امور", True),  # the other office inside the span
+    ("معاون وزیر امور خارجه روسیه کیست؟", _DEPUTY, "سرگئی ریابکوف", False),
+    ("رئیس جمهور روسیه کیست؟", "ولادیمیر پوتین رئیسجمهور روسیه گفت", "ولادیمیر پوتین", False),
+    ("سفیر ایران در روسیه کیه؟", "مسعود پزشکیان رئیس جمهوری اسلامی ایران گفت", "مسعود پزشکیان", True),
+    ("سفیر ایران در روسیه کیست؟", "مسعود پزشکیان و ولادیمیر پوتین دیدار کردند", "مسعود پزشکیان", False),
+    ("چه کسی با وزیر دیدار کرد؟", _DEPUTY, "سرگئی ریابکوف", False),           # not a who-is question
+    ("Who is the foreign minister of Russia?", _DEPUTY, "سرگئی ریابکوف", False),
+])
+def test_holds_other_office(question, text, span, expected):
+    start = text.index(span)
+    assert holds_other_office(question, text, start, start + len(span)) is expected
+
+
+_TRIPS = "معاون اجرایی رئیس جمهوری از استان خوزستان به عنوان مقصد سفر استانی بعدی دولت نام برد."
+
+
+@pytest.mark.parametrize("question, sentence, span, expected", [
+    # who holds the office: the name before the office, right after it, or in a sentence without it
+    ("سفیر ایران در روسیه کیست؟", "کاظم جلالی، مسکو- ایرنا- سفیر ایران در روسیه گفت", "کاظم جلالی", True),
+    ("سفیر ایران در روسیه کیست؟", "سفیر ایران در روسیه کاظم جلالی گفت", "کاظم جلالی", True),
+    ("رهبر حزب کیست؟", "هیتلر در سال ۱۹۲۱ رهبر حزب شد", "هیتلر", True),
+    ("سفیر ایران در روسیه کیست؟", "کاظم جلالی روز جمعه افزود", "کاظم جلالی", True),
+    ("معاون اجرایی رئیس جمهوری کیست؟", _TRIPS, "خوزستان", False),           # a place after the office
+    ("معاون اجرایی رئیس جمهوری کیست؟", _TRIPS, "استان خوزستان", False),
+    ("معاون اجرایی رئیس جمهوری کیست؟", _TRIPS, "رئیس جمهوری از استان خوزستان", False),
+    ("وزیر خارجه روسیه کیست؟", _DEPUTY, "سرگئی ریابکوف", False),             # another office
+    ("نخستوزیر روسیه با چه کسی دیدار کرد؟", _MEETING, "میخائیل میشوتسین", False),  # the one who met
+    ("نخستوزیر روسیه با چه کسی دیدار کرد؟", _MEETING, "مسعود پزشکیان", True),
+    ("چه کسی گفت این توافق آماده است؟", _TRIPS, "خوزستان", True),            # no office asked about
+])
+def test_office_fits(question, sentence, span, expected):
+    start = sentence.index(span)
+    assert office_fits(question, sentence, start, start + len(span)) is expected
