@@ -18,7 +18,8 @@ from typing import Callable, Mapping, Protocol, Sequence
 import numpy as np
 
 from .retrieval import near_duplicates
-from .text import ENGLISH_FUNCTION_WORDS, content_words, question_language, search_key, search_tokens
+from .text import (ENGLISH_FUNCTION_WORDS, content_words, question_language, search_key, search_tokens, stopwords,
+                   words)
 from .short_answer import (best_span, describing_complement, is_yes_no, question_keys, question_shape,
                            yes_no_clause)
 from .speakers import asks_quote, asks_speaker, quoted_clause, speaker_name, speaker_of, title_holder
@@ -102,11 +103,11 @@ def has_substance(question: str, index: AnswerSource) -> bool:
         question: The question (the retrieval text for a follow-up).
         index: The index whose vocabulary is consulted.
     """
-    words = [word for word in content_words(question)
+    asked = [word for word in content_words(question)
              if any(ch.isalnum() for ch in word) and word not in ENGLISH_FUNCTION_WORDS]
-    if not words:
+    if not asked:
         return False
-    if index.known_words(words):
+    if index.known_words(asked):
         return True
     shape = question_shape(question)
     return shape.kind is not None and bool(shape.before | shape.after)
@@ -154,6 +155,7 @@ def score_sentences(question: str, query_vector: np.ndarray, hits: Sequence[Hit]
         Candidates, best first.
     """
     question_words = set(content_words(question))
+    question_pairs = _joined_pairs(words(question), question_words)
     # Shared words count by their rarity: "ایران" and "روسیه" are in every
     # passage of this corpus, "گردشگری" in one.
     weights = index.inverse_document_frequency(sorted(question_words))
@@ -173,13 +175,61 @@ def score_sentences(question: str, query_vector: np.ndarray, hits: Sequence[Hit]
             text = article.text[span.start:span.end]
             if len(text.split()) < DEFAULT_ANSWER.min_sentence_words:
                 continue
-            words = set(content_words(text))
-            overlap = sum(weights[w] for w in question_words & words) / total_weight if total_weight else 0.0
+            shared = _shared_words(question_words, question_pairs, text)
+            overlap = sum(weights[w] for w in shared) / total_weight if total_weight else 0.0
             key = search_key(text)
             cue = 1.0 if cues and any(_CUE_ANSWERS[c].search(key) for c in cues) else 0.0
             scored.append(ScoredSentence(rank, span, text, float(similarity), overlap, cue))
     scored.sort(key=lambda s: -s.score)
     return scored
+
+
+# Endings typed apart («کتاب های»): matched joined, they would count as
+# words of their own, and rare ones.
+_SUFFIXES = frozenset(search_key(word) for word in ("ها", "های", "هایی", "ای", "ی", "تر", "ترین", "ام", "اند"))
+
+
+def _joined_pairs(all_words: Sequence[str], keep: set[str]) -> dict[str, set[str]]:
+    """Each pair of neighbouring words written as one, with those of the
+    pair in ``keep``: «صادیق زاد» → {«صادیقزاد»: {«صادیق», «زاد»}}."""
+    pairs: dict[str, set[str]] = {}
+    for first, second in zip(all_words, all_words[1:]):
+        if {first, second} <= keep and not {first, second} & _SUFFIXES:
+            pairs[first + second] = {first, second}
+    return pairs
+
+
+def shared_words(question: str, sentence: str) -> set[str]:
+    """Return the question's content words (search keys) that a sentence holds.
+
+    Spaces and ZWNJs aside: the seed articles lost their ZWNJs
+    («صادیقزاد», «رئیسجمهور») where a user types «صادیق زاد» or
+    «رئیس‌جمهور» (which the search key joins), and a user may type
+    «رئیسجمهور» where a passage writes «رئیس جمهور».
+
+    Args:
+        question: The question.
+        sentence: A sentence of an article.
+
+    Returns:
+        The question's words the sentence holds, written or joined.
+    """
+    question_words = set(content_words(question))
+    return _shared_words(question_words, _joined_pairs(words(question), question_words), sentence)
+
+
+def _shared_words(question_words: set[str], question_pairs: dict[str, set[str]], sentence: str) -> set[str]:
+    sentence_words = words(sentence)
+    stop = stopwords()
+    present = {word for word in sentence_words if word not in stop}
+    shared = question_words & present
+    for joined, parts in question_pairs.items():
+        if joined in present:
+            shared |= parts
+    for first, second in zip(sentence_words, sentence_words[1:]):
+        if first + second in question_words:
+            shared.add(first + second)
+    return shared
 
 
 def _pick(scored: Sequence[ScoredSentence], parameters: AnswerParameters = DEFAULT_ANSWER) -> list[ScoredSentence]:
@@ -192,10 +242,10 @@ def _pick(scored: Sequence[ScoredSentence], parameters: AnswerParameters = DEFAU
             break
         # The same sentence may sit in two passages or two articles, sometimes
         # with its spaces and ZWNJs written differently.
-        words = frozenset(search_tokens(sentence.text))
-        if any(near_duplicates(words, other) for other in chosen_words):
+        tokens = frozenset(search_tokens(sentence.text))
+        if any(near_duplicates(tokens, other) for other in chosen_words):
             continue
-        chosen_words.append(words)
+        chosen_words.append(tokens)
         chosen.append(sentence)
     return chosen
 
