@@ -22,7 +22,8 @@ from .text import (ENGLISH_FUNCTION_WORDS, content_words, question_language, sea
                    words)
 from .short_answer import (best_span, describing_complement, is_yes_no, question_keys, question_shape,
                            yes_no_clause)
-from .speakers import asks_quote, asks_speaker, quoted_clause, speaker_name, speaker_of, title_holder
+from .speakers import (asked_name, asks_quote, asks_speaker, name_title, quoted_clause, speaker_name, speaker_of,
+                       speaker_title, title_holder)
 from .types import Answer, Article, Citation, Hit, ShortAnswer, Span
 from .parameters import DEFAULT_ANSWER, AnswerParameters
 
@@ -57,6 +58,7 @@ SpanFinder = Callable[[str, Sequence[str]], "tuple[int, Span] | None"]
 QUESTION_STEPS: tuple[SpanFinder, ...] = (
     describing_complement,  # «... چگونه است؟» in a quote: «صمیمانه و راهبردی»
     title_holder,           # «رئیس جمهور روسیه کیست؟»: the name beside the title
+    name_title,             # «پوتین کیست؟»: the title beside the name
 )
 
 # Tuning values (sentence weights, margins, abstention thresholds) live in
@@ -319,7 +321,9 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
     questions go through
     :data:`QUESTION_STEPS`, then ``find_span``. For a "who" question, a
     sentence whose speaker is given only by title is read with the speaker's
-    name written before it (:func:`_speaker_names`), and "who said ...?" is
+    name written before it, and asked who a named person is, a sentence
+    whose speaker is given by name with the speaker's title (:func:`_speakers`);
+    "who said ...?" is
     answered by the speaker of the sentence found
     (:func:`qa.speakers.speaker_of`). When the answer lies in another sentence
     of the passage, that sentence joins the answer right after.
@@ -340,7 +344,11 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
     """
     chosen = list(chosen)
     asks_person = question_shape(question).kind == "person"
-    names = _speaker_names(chosen, hits, index) if asks_person else [None] * len(chosen)
+    # For a "who" question each sentence is read with what names its speaker
+    # written before it: the name of a speaker given by title, or, asked who
+    # a named person is, the title of a speaker given by name.
+    link = speaker_title if asked_name(question) else speaker_name
+    names = _speakers(chosen, hits, index, link) if asks_person else [None] * len(chosen)
     texts = [f"{_article_text(sentence, hits, index)[name.start:name.end]}، {sentence.text}"
              if name else sentence.text for sentence, name in zip(chosen, names)]
     if is_yes_no(question):
@@ -407,16 +415,15 @@ def _add_sentence(chosen: list[ScoredSentence], position: int, inside: Span, hit
         chosen.pop(max(i for i in range(len(chosen)) if i not in (position, position + 1)))
 
 
-def _speaker_names(chosen: Sequence[ScoredSentence], hits: Sequence[Hit],
-                   index: AnswerSource) -> list[Span | None]:
-    """The name (article span) of each sentence's speaker given only by title
-    («سفیر جمهوری اسلامی ایران ... گفت» → «کاظم جلالی»,
-    :func:`qa.speakers.speaker_name`), looked for in the sentence's passage;
-    None where there is none (for "who" questions)."""
+def _speakers(chosen: Sequence[ScoredSentence], hits: Sequence[Hit], index: AnswerSource,
+              link: Callable[[str, Sequence[Span], int], Span | None]) -> list[Span | None]:
+    """What ``link`` finds for each sentence's speaker, in the sentence's
+    passage: :func:`qa.speakers.speaker_name` («سفیر جمهوری اسلامی ایران ...
+    گفت» → «کاظم جلالی») or :func:`qa.speakers.speaker_title` (the other way
+    round); None where it finds nothing."""
     names: list[Span | None] = []
     for sentence in chosen:
         position = _passage_position(sentence, hits)
         names.append(None if position is None else
-                     speaker_name(_article_text(sentence, hits, index), hits[sentence.hit_rank].chunk.sentences,
-                                  position))
+                     link(_article_text(sentence, hits, index), hits[sentence.hit_rank].chunk.sentences, position))
     return names

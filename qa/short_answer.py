@@ -410,16 +410,25 @@ def _office_runs(keys: Sequence[str], stop: frozenset[str]) -> list[tuple[int, i
     return runs
 
 
-def _asks_holder(question: str, keys: Sequence[str]) -> bool:
-    """«... کیست؟», "who is ...", or a question ending in «است»/«بود»: the
-    person asked for is the one the question's office words describe."""
+def asks_identity(question: str, keys: Sequence[str] | None = None) -> bool:
+    """Tell whether a question asks who someone is, by role or by name.
+
+    «... کیست؟», "who is ...", or a question ending in «است»/«بود» («چه
+    کسی نخست وزیر روسیه است؟», «پوتین چه کسی است؟»): the words besides
+    the question word are an office or a name.
+
+    Args:
+        question: The question.
+        keys: Its :func:`question_keys`, when already computed.
+    """
+    keys = question_keys(question) if keys is None else keys
     return bool(keys) and (asks_who_is(question) or keys[-1] in _COPULAS)
 
 
 def _asked_offices(question: str, keys: Sequence[str]) -> frozenset[str]:
     """The offices (as search keys, written as one word) a who-holds
     question asks about; none for any other question."""
-    if not _asks_holder(question, keys):
+    if not asks_identity(question, keys):
         return frozenset()
     runs = _office_runs(keys, _stop_keys(question_language(question)))
     return frozenset("".join(keys[first:office]) for first, office, _ in runs)
@@ -447,7 +456,7 @@ def beside_asked_office(question: str, text: str, start: int, end: int) -> bool:
         or spaces between) are an office phrase of the question.
     """
     keys = question_keys(question)
-    if not keys or _asks_holder(question, keys):
+    if not keys or asks_identity(question, keys):
         return False  # the office's holder is asked for
     runs = _office_runs(keys, _stop_keys(question_language(question)))
     # Each run and its beginnings from the office on, written as one string:

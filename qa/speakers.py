@@ -28,8 +28,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from .short_answer import OFFICE_WORDS, Word, clauses, question_keys, question_shape, sentence_words
-from .text import search_key, stopwords
+from .short_answer import (OFFICE_WORDS, Word, asks_identity, clauses, question_keys, question_shape,
+                           sentence_words)
+from .text import ENGLISH_FUNCTION_WORDS, search_key, stopwords
 from .types import Span
 
 
@@ -173,12 +174,36 @@ def speaker_name(text: str, sentences: Sequence[Span], position: int) -> Span | 
         The name's span in ``text``, or None when the sentence's subject is
         not a bare title or no neighbour names it.
     """
+    return _linked_subject(text, sentences, position, "title", "name")
+
+
+def speaker_title(text: str, sentences: Sequence[Span], position: int) -> Span | None:
+    """Find the title of the speaker of a sentence that gives only a name:
+    the other way round from :func:`speaker_name` («سفیر جمهوری اسلامی
+    ایران ... گفت:» for «کاظم جلالی ... افزود:»).
+
+    Args:
+        text: The article's text.
+        sentences: Consecutive sentences of the article (a passage's).
+        position: Index in ``sentences`` of the sentence whose speaker's title is sought.
+
+    Returns:
+        The title's span in ``text``, or None when the sentence's subject is
+        not a name or no neighbour gives the speaker's title.
+    """
+    return _linked_subject(text, sentences, position, "name", "title")
+
+
+def _linked_subject(text: str, sentences: Sequence[Span], position: int, own_kind: str,
+                    other_kind: str) -> Span | None:
+    """The subject of kind ``other_kind`` of the sentence next to one whose
+    subject is of ``own_kind``, when one of the two goes on with the other."""
     def subject_at(index: int) -> Subject | None:
         span = sentences[index]
         return speech_subject(text[span.start:span.end])
 
     own = subject_at(position)
-    if own is None or own.kind != "title":
+    if own is None or own.kind != own_kind:
         return None
     # The later of the two sentences is the one that says it goes on.
     for neighbour, later in ((position + 1, position + 1), (position - 1, position)):
@@ -188,7 +213,7 @@ def speaker_name(text: str, sentences: Sequence[Span], position: int) -> Span | 
         if not goes_on(text[later_span.start:later_span.end]):
             continue
         other = subject_at(neighbour)
-        if other is not None and other.kind == "name":
+        if other is not None and other.kind == other_kind:
             base = sentences[neighbour].start
             return Span(base + other.start, base + other.end)
     return None
@@ -245,6 +270,8 @@ def speaker_of(text: str, sentences: Sequence[Span], position: int) -> Span | No
 # «... کیست؟», «چه کسی ... است؟»: what is left of the question is the title asked about.
 _WHO_IS_WORDS = _keys("کیست کیستند چه کسی کسانی است بود هستند")
 _NAME_BREAKS = "،,:؛;«»()"
+# Most words of a title («رئیس مرکز مطالعات خاورمیانه روسیه»).
+_MAX_TITLE_WORDS = 6
 
 
 def title_holder(question: str, sentences: Sequence[str]) -> tuple[int, Span] | None:
@@ -333,6 +360,99 @@ def _name_after(sentence: str, words: Sequence[Word], title_end: int) -> Span | 
     if not name or all(word.key in _HONORIFICS for word in name):
         return None
     return Span(name[0].start, name[-1].end)
+
+
+def asked_name(question: str) -> str | None:
+    """The name a "who is" question asks about («پوتین کیست؟», «مراد صادیق
+    زاد کیست؟», «کاظم جلالی چه کسی است؟»), as one search key without spaces.
+
+    Args:
+        question: The question.
+
+    Returns:
+        The name's words joined, or None when the question asks no "who is"
+        or what it asks about is an office («سفیر ایران کیست؟») or more than
+        a name.
+    """
+    keys = question_keys(question)
+    if question_shape(question).kind != "person" or not asks_identity(question, keys):
+        return None
+    stop = _name_stopwords() | ENGLISH_FUNCTION_WORDS | _keys("من هو هي")
+    asked = [key for key in keys if key not in _WHO_IS_WORDS and key not in _HONORIFICS]
+    if not asked or len(asked) > _MAX_NAME_WORDS or any(key in stop or key in OFFICE_WORDS for key in asked):
+        return None
+    return "".join(asked)
+
+
+def name_title(question: str, sentences: Sequence[str]) -> tuple[int, Span] | None:
+    """Answer «پوتین کیست؟» with the title set beside the name: right after
+    it («ولادیمیر پوتین رئیسجمهور روسیه», ««مراد صادیقزاد»، رئیس مرکز
+    مطالعات خاورمیانه روسیه معتقد است ...») or before it, set off by a
+    comma («سفیر جمهوری اسلامی ایران، کاظم جلالی»).
+
+    The name is matched with spaces and ZWNJs aside («صادیق زاد»,
+    «صادیقزاد»). A reader given «کاظم جلالی روز جمعه ... افزود» answered
+    «جمعه», and «پوتین کیست؟» with «مسعود پزشکیان».
+
+    Args:
+        question: The question.
+        sentences: The answer's sentences, best first.
+
+    Returns:
+        (sentence position, the title's span in it), or None when the
+        question asks about no name or no sentence sets a title beside it.
+    """
+    name = asked_name(question)
+    if name is None:
+        return None
+    for position, sentence in enumerate(sentences):
+        words = sentence_words(sentence)
+        for first in range(len(words)):
+            joined, last = "", first
+            while last < len(words) and len(joined) < len(name):
+                joined += words[last].key
+                last += 1
+            if joined != name:
+                continue
+            title = _title_after(sentence, words, last) or _title_before(sentence, words, first)
+            if title is not None:
+                return position, title
+    return None
+
+
+def _title_after(sentence: str, words: Sequence[Word], name_end: int) -> Span | None:
+    """The title right after a name (spaces, a comma or a closing quote between)."""
+    if name_end >= len(words) or sentence[words[name_end - 1].end:words[name_end].start].strip(" ،,»\u200c") \
+            or not _is_title(words, name_end):
+        return None
+    stop = stopwords()
+    end = name_end + 1
+    while end < len(words) and end - name_end < _MAX_TITLE_WORDS:
+        word = words[end]
+        if any(ch in _NAME_BREAKS for ch in sentence[words[end - 1].end:word.start]) \
+                or word.key in _SUBJECT_ENDS or word.key in stop or any(ch.isdigit() for ch in word.key):
+            break
+        end += 1
+    # «... رئیس مرکز مطالعات خاورمیانه روسیه معتقد است»: the word before a
+    # verb belongs to the verb.
+    if end < len(words) and words[end].key in _CLAUSE_VERBS and end - 1 > name_end:
+        end -= 1
+    return Span(words[name_end].start, words[end - 1].end)
+
+
+def _title_before(sentence: str, words: Sequence[Word], name_start: int) -> Span | None:
+    """The title right before a name, set off from it by a comma."""
+    if name_start == 0 or "،" not in sentence[words[name_start - 1].end:words[name_start].start]:
+        return None
+    stop = stopwords()
+    for first in range(name_start - 1, max(name_start - 1 - _MAX_TITLE_WORDS, -1), -1):
+        word = words[first]
+        if word.key in _SUBJECT_ENDS or word.key in stop or (
+                first < name_start - 1 and any(ch in _NAME_BREAKS for ch in sentence[word.end:words[first + 1].start])):
+            return None
+        if _is_title(words, first):
+            return Span(word.start, words[name_start - 1].end)
+    return None
 
 
 # «... درباره تحریم‌ها چه گفت؟», "What did Putin say about trade?": the answer is what was said.
