@@ -370,7 +370,7 @@ WHO_IS_WORDS = frozenset(search_key(word) for word in ("کیست", "کیستند
 # Most words between a name and the office it holds («کاظم جلالی، مسکو-
 # ایرنا- سفیر ...», «سفیر جمهوری اسلامی ایران در روسیه کاظم جلالی»).
 _OFFICE_DISTANCE = 6
-_COPULAS = frozenset(search_key(word) for word in ("است", "بود", "هست", "هستند", "بودند", "میباشد"))
+_COPULAS = frozenset(search_key(word) for word in ("است", "هست", "بود", "هستند", "بودند", "می‌باشد", "می‌باشند"))
 _WHO_IS_OPENINGS = (("who", "is"), ("who", "was"), ("who", "are"), ("who", "were"), ("من", "هو"), ("من", "هي"))
 
 
@@ -739,10 +739,40 @@ _CLAUSE_LENGTH = 0.02
 _CLAUSE_MIN_WORDS = 3
 
 
+# Question words, and how they start when run into other words («چندتا»,
+# «چقدره», «کجاست», «کدومش»): a question holding one asks no yes or no.
+_INTERROGATIVES = frozenset(search_key(word) for word in (
+    "چه", "چی", "چند", "کدام", "کدوم", "کجا", "کی", "کیست", "کیستند", "چیست", "چیستند", "چرا", "چطور", "چگونه",
+    "آیا"))
+_INTERROGATIVE_ENDS = tuple(search_key(word) for word in ("چی", "چه", "چقدر", "چند", "کجا"))
+_RELATIVE = search_key("که")
+_INTERROGATIVE_STARTS = tuple(search_key(word) for word in ("چند", "چقدر", "کدام", "کدوم", "کجا", "چگونه", "چطور", "چرا"))
+
+
 def is_yes_no(question: str) -> bool:
-    """Tell whether a Persian question asks yes or no («آیا ... ؟»)."""
+    """Tell whether a Persian question asks yes or no.
+
+    «آیا ... ؟», or a Persian question with no question word at all, asked
+    as a statement («توافقنامه جامع آماده امضا است؟»). Not one that tells
+    what to do («... را نام ببرید؟»), one whose question word is run into
+    another word («باچی», «چندتا»), nor a noun with a relative clause,
+    which asks for a list («انواع پروتئین‌های که در کبد ساخته می شود؟»).
+
+    Args:
+        question: The question.
+    """
     words = sentence_words(question)
-    return bool(words) and words[0].key == _YES_NO_WORD
+    if not words:
+        return False
+    if words[0].key == _YES_NO_WORD:
+        return True
+    if not question.rstrip().endswith(("؟", "?")) or question_language(question) != "fa" \
+            or question_shape(question).kind is not None:
+        return False
+    keys = question_keys(question)
+    return not (keys[-1].endswith("ید") or _RELATIVE in keys or any(
+        key in _INTERROGATIVES or key.startswith(_INTERROGATIVE_STARTS) or key.endswith(_INTERROGATIVE_ENDS)
+        for key in keys))
 
 
 def clauses(sentence: str) -> list[Span]:
@@ -792,7 +822,7 @@ def yes_no_clause(question: str, sentences: Sequence[str]) -> tuple[int, Span] |
     question and is passed over.
 
     Args:
-        question: A question opening with «آیا».
+        question: A yes/no question (:func:`is_yes_no`).
         sentences: The answer's sentences, best first.
 
     Returns:
@@ -800,7 +830,7 @@ def yes_no_clause(question: str, sentences: Sequence[str]) -> tuple[int, Span] |
         holds the question's last content word.
     """
     stop = _stop_keys("fa")
-    keys = [word.key for word in sentence_words(question)][1:]
+    keys = [word.key for word in sentence_words(question) if word.key != _YES_NO_WORD]
     weights: dict[str, float] = {}
     for position, key in enumerate(keys):
         if key not in stop:
@@ -829,10 +859,7 @@ def yes_no_clause(question: str, sentences: Sequence[str]) -> tuple[int, Span] |
 _HOW_WORDS = frozenset({search_key("چگونه"), search_key("چطور")})
 _DESCRIBING_VERBS = frozenset(search_key(word) for word in (
     "است", "هست", "بود", "هستند", "بودند", "می‌باشد", "توصیف", "ارزیابی", "دانست", "خواند", "نامید"))
-# Most words between a name and the office it holds («کاظم جلالی، مسکو-
-# ایرنا- سفیر ...», «سفیر جمهوری اسلامی ایران در روسیه کاظم جلالی»).
-_OFFICE_DISTANCE = 6
-_COPULAS = frozenset(search_key(word) for word in ("است", "هست", "بود", "هستند", "بودند", "می‌باشد", "می‌باشند"))
+
 _COMPLEMENT_WORDS = 8
 # Words that open what follows the subject but are not what it is said to be
 # («... گردشگری نیز رشد خوبی داشته است»). hazm's stopwords would take «رشد» too.

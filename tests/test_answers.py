@@ -371,3 +371,13 @@ def test_what_someone_said_is_a_quote_or_nothing(seed_assistant):
 def test_no_name_for_an_office_the_articles_name_no_holder_of(seed_assistant, question):
     answer = seed_assistant.ask(question)
     assert answer.short_answer is None, answer.short_answer
+
+
+@pytest.mark.parametrize("question", [
+    "آیا توافقنامه جامع آماده امضا است؟",
+    # asked as a statement, without «آیا»: the reader had answered «جمهوری اسلامی ایران»
+    "توافقنامه جامع آماده امضا است؟",
+])
+def test_yes_no_questions_are_answered_by_the_clause_that_says_it(seed_assistant, question):
+    answer = seed_assistant.ask(question)
+    assert answer.short_answer is not None and "آماده امضا است" in answer.short_answer.text

@@ -247,6 +247,10 @@ def test_clauses(sentence, expected):
     ("آیا پوتین پزشکیان را به اجلاس بریکس دعوت کرد؟",
      ["پوتین پزشکیان را به اجلاس بریکس دعوت کرد.", "پوتین گفت: پزشکیان به اجلاس بریکس دعوت شد."],
      "پوتین پزشکیان را به اجلاس بریکس دعوت کرد"),
+    # asked without «آیا»: the first word counts too
+    ("پزشکیان به مسکو رفت؟",
+     ["وزیر خارجه به مسکو رفت، اما پزشکیان به مسکو رفت و با پوتین دیدار کرد."],
+     "اما پزشکیان به مسکو رفت و با پوتین دیدار کرد"),
 ])
 def test_yes_no_clause(question, sentences, expected):
     assert is_yes_no(question)
@@ -267,7 +271,19 @@ def test_no_yes_no_clause(question, sentences):
     ("آیا پزشکیان به مسکو رفت؟", True),
     ("آيا پزشكيان به مسكو رفت؟", True),         # Arabic ي/ك
     ("پزشکیان آیا به مسکو رفت؟", False),        # «آیا» opens the question
+    # no question word at all: asked as a statement
+    ("توافقنامه جامع آماده امضا است؟", True),
+    ("پزشکیان به مسکو رفت?", True),
     ("پزشکیان کی به مسکو رفت؟", False),
+    ("کشورهای عضو را نام ببرید؟", False),         # tells what to do
+    ("باچی تنیس بازی می کنن؟", False),            # «چی» run into «با»
+    ("انواع پروتئین‌های که در کبد ساخته می شود؟", False),  # a noun and its relative clause: a list
+    ("چندتا کشور عضو بریکس هستند؟", False),
+    ("هزینه ساخت سریال پیامبرچقدر بود؟", False),     # «چقدر» run into the word before
+    ("شش زبان سازمان ملل چیستند؟", False),
+    ("پزشکیان کجاست؟", False),
+    ("توافقنامه جامع آماده امضا است", False),     # no question mark
+    ("Is the agreement ready?", False),
     ("", False),
 ])
 def test_is_yes_no(question, expected):
