@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from .short_answer import (OFFICE_WORDS, Word, asks_identity, clauses, question_keys, question_shape,
                            sentence_words)
@@ -301,17 +301,23 @@ def title_holder(question: str, sentences: Sequence[str]) -> tuple[int, Span] | 
     title = "".join(asked)
     for position, sentence in enumerate(sentences):
         words = sentence_words(sentence)
-        for first in range(len(words)):
-            joined, last = "", first
-            while last < len(words) and len(joined) < len(title):
-                joined += words[last].key
-                last += 1
-            if joined != title:
-                continue
+        for first, last in _written_at(words, title):
             name = _name_before(sentence, words, first) or _name_after(sentence, words, last)
             if name is not None:
                 return position, name
     return None
+
+
+def _written_at(words: Sequence[Word], joined: str) -> Iterator[tuple[int, int]]:
+    """Where a run of words spells ``joined`` with spaces and ZWNJs aside
+    («رئیس جمهور», «رئیسجمهور»): (first word, word after the last) of each."""
+    for first in range(len(words)):
+        written, last = "", first
+        while last < len(words) and len(written) < len(joined):
+            written += words[last].key
+            last += 1
+        if written == joined:
+            yield first, last
 
 
 @lru_cache(maxsize=1)
@@ -407,13 +413,7 @@ def name_title(question: str, sentences: Sequence[str]) -> tuple[int, Span] | No
         return None
     for position, sentence in enumerate(sentences):
         words = sentence_words(sentence)
-        for first in range(len(words)):
-            joined, last = "", first
-            while last < len(words) and len(joined) < len(name):
-                joined += words[last].key
-                last += 1
-            if joined != name:
-                continue
+        for first, last in _written_at(words, name):
             title = _title_after(sentence, words, last) or _title_before(sentence, words, first)
             if title is not None:
                 return position, title
