@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from .files import sha256_file
-from .short_answer import fits_kind, office_fits, question_shape, reader_question, repeats_question, trim_to_kind
+from .short_answer import (fits_kind, office_fits, question_keys, question_shape, reader_question, repeats_question,
+                           trim_to_kind)
 from .text import unify_letters
 from .types import Span
 
@@ -200,8 +201,9 @@ class SpanReader:
         if kind == "person" and fitting:
             # Asked who holds an office, or whom its holder met, the names
             # the offices rule out leave no answer rather than a guess.
+            keys = question_keys(question)
             fitting = [span for span in fitting if office_fits(
-                question, texts[span[0]], span[1] - bounds[span[0]][0], span[2] - bounds[span[0]][0])]
+                question, texts[span[0]], span[1] - bounds[span[0]][0], span[2] - bounds[span[0]][0], keys)]
             if not fitting:
                 return None
         position, start, end = fitting[0] if fitting else spans[0]

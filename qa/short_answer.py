@@ -367,14 +367,14 @@ def repeats_question(question: str, text: str) -> bool:
 # Who-is questions: «... کیست؟» at the end (question_keys reads «کیه» as
 # «کیست»), "who is ...", «من هو ...» at the start.
 WHO_IS_WORDS = frozenset(search_key(word) for word in ("کیست", "کیستند"))
-# Most words between a name and the office it holds («کاظم جلالی، مسکو-
-# ایرنا- سفیر ...», «سفیر جمهوری اسلامی ایران در روسیه کاظم جلالی»).
+# Most words between an office and the name after it, its holder's («سفیر
+# جمهوری اسلامی ایران در روسیه کاظم جلالی»; see office_fits).
 _OFFICE_DISTANCE = 6
 _COPULAS = frozenset(search_key(word) for word in ("است", "هست", "بود", "هستند", "بودند", "می‌باشد", "می‌باشند"))
 _WHO_IS_OPENINGS = (("who", "is"), ("who", "was"), ("who", "are"), ("who", "were"), ("من", "هو"), ("من", "هي"))
 
 
-def asks_who_is(question: str) -> bool:
+def asks_who_is(question: str, keys: Sequence[str] | None = None) -> bool:
     """Tell whether a question names the person asked for by a role.
 
     «سفیر ایران در روسیه کیست؟», "Who is Iran's ambassador?", «من هو سفير
@@ -383,8 +383,9 @@ def asks_who_is(question: str) -> bool:
 
     Args:
         question: The question.
+        keys: Its :func:`question_keys`, when already computed.
     """
-    keys = question_keys(question)
+    keys = question_keys(question) if keys is None else keys
     return bool(keys) and (keys[-1] in WHO_IS_WORDS or tuple(keys[:2]) in _WHO_IS_OPENINGS)
 
 
@@ -422,7 +423,7 @@ def asks_identity(question: str, keys: Sequence[str] | None = None) -> bool:
         keys: Its :func:`question_keys`, when already computed.
     """
     keys = question_keys(question) if keys is None else keys
-    return bool(keys) and (asks_who_is(question) or keys[-1] in _COPULAS)
+    return bool(keys) and (asks_who_is(question, keys) or keys[-1] in _COPULAS)
 
 
 def _asked_offices(question: str, keys: Sequence[str]) -> frozenset[str]:
@@ -434,7 +435,8 @@ def _asked_offices(question: str, keys: Sequence[str]) -> frozenset[str]:
     return frozenset("".join(keys[first:office]) for first, office, _ in runs)
 
 
-def beside_asked_office(question: str, text: str, start: int, end: int) -> bool:
+def beside_asked_office(question: str, text: str, start: int, end: int,
+                        keys: Sequence[str] | None = None) -> bool:
     """Tell whether a span stands in apposition with an office the question
     names while asking about someone else.
 
@@ -451,11 +453,13 @@ def beside_asked_office(question: str, text: str, start: int, end: int) -> bool:
         start: The span's first character in ``text``.
         end: The character after its last.
 
+        keys: The question's :func:`question_keys`, when already computed.
+
     Returns:
         True when the words right before or right after the span (a comma
         or spaces between) are an office phrase of the question.
     """
-    keys = question_keys(question)
+    keys = question_keys(question) if keys is None else keys
     if not keys or asks_identity(question, keys):
         return False  # the office's holder is asked for
     runs = _office_runs(keys, _stop_keys(question_language(question)))
@@ -469,7 +473,8 @@ def beside_asked_office(question: str, text: str, start: int, end: int) -> bool:
     return bool(phrases & written)
 
 
-def holds_other_office(question: str, text: str, start: int, end: int) -> bool:
+def holds_other_office(question: str, text: str, start: int, end: int,
+                       keys: Sequence[str] | None = None) -> bool:
     """Tell whether a span names the holder of another office than the one
     a "who is" question asks about.
 
@@ -483,12 +488,14 @@ def holds_other_office(question: str, text: str, start: int, end: int) -> bool:
         start: The span's first character in ``text``.
         end: The character after its last.
 
+        keys: The question's :func:`question_keys`, when already computed.
+
     Returns:
         True when the question asks who holds an office and the first office
         title after the span's first word (in the span, or right after it: a
         comma or spaces between) is another office's.
     """
-    offices = _asked_offices(question, question_keys(question))
+    offices = _asked_offices(question, question_keys(question) if keys is None else keys)
     if not offices:
         return False
     words = sentence_words(text[start:end])[1:] + _words_after(text, end)
@@ -499,7 +506,7 @@ def holds_other_office(question: str, text: str, start: int, end: int) -> bool:
     return False
 
 
-def office_fits(question: str, sentence: str, start: int, end: int) -> bool:
+def office_fits(question: str, sentence: str, start: int, end: int, keys: Sequence[str] | None = None) -> bool:
     """Tell whether a span can be the person a "who" question asks for, as
     far as the offices it names go.
 
@@ -519,10 +526,13 @@ def office_fits(question: str, sentence: str, start: int, end: int) -> bool:
         sentence: The sentence holding the span.
         start: The span's first character in ``sentence``.
         end: The character after its last.
+        keys: The question's :func:`question_keys`, when already computed
+            (the reader tries up to ten spans of one question).
     """
-    if beside_asked_office(question, sentence, start, end) or holds_other_office(question, sentence, start, end):
+    keys = question_keys(question) if keys is None else keys
+    if beside_asked_office(question, sentence, start, end, keys) \
+            or holds_other_office(question, sentence, start, end, keys):
         return False
-    keys = question_keys(question)
     offices = _asked_offices(question, keys)
     words = sentence_words(sentence)
     named = [index for index in range(len(words))

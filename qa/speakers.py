@@ -270,6 +270,8 @@ def speaker_of(text: str, sentences: Sequence[Span], position: int) -> Span | No
 # «... کیست؟», «چه کسی ... است؟»: what is left of the question is the title asked about.
 _WHO_IS_WORDS = _keys("کیست کیستند چه کسی کسانی است بود هستند")
 _NAME_BREAKS = "،,:؛;«»()"
+# «من هو/هي ...؟» (Arabic "who is"): no part of the name asked about.
+_ARABIC_WHO_IS = _keys("من هو هي")
 # Most words of a title («رئیس مرکز مطالعات خاورمیانه روسیه»).
 _MAX_TITLE_WORDS = 6
 
@@ -383,7 +385,7 @@ def asked_name(question: str) -> str | None:
     keys = question_keys(question)
     if question_shape(question).kind != "person" or not asks_identity(question, keys):
         return None
-    stop = _name_stopwords() | ENGLISH_FUNCTION_WORDS | _keys("من هو هي")
+    stop = _name_stopwords() | ENGLISH_FUNCTION_WORDS | _ARABIC_WHO_IS
     asked = [key for key in keys if key not in _WHO_IS_WORDS and key not in _HONORIFICS]
     if not asked or len(asked) > _MAX_NAME_WORDS or any(key in stop or key in OFFICE_WORDS for key in asked):
         return None
