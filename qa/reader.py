@@ -203,7 +203,8 @@ class SpanReader:
             # the offices rule out leave no answer rather than a guess.
             keys = question_keys(question)
             fitting = [span for span in fitting if office_fits(
-                question, texts[span[0]], span[1] - bounds[span[0]][0], span[2] - bounds[span[0]][0], keys)]
+                question, texts[span[0]], span[1] - bounds[span[0]][0], span[2] - bounds[span[0]][0], keys,
+                texts[:span[0]] + texts[span[0] + 1:])]
             if not fitting:
                 return None
         position, start, end = fitting[0] if fitting else spans[0]

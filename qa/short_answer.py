@@ -154,7 +154,32 @@ _TITLES = ("اقای", "خانم", "دکتر", "مهندس", "اقا", "حجتا
 OFFICE_WORDS = frozenset(search_key(word) for word in (
     "سفیر وزیر رئیس رئیسجمهور رئیسجمهوری نخستوزیر معاون سخنگو سخنگوی مدیر مدیرعامل دبیر دبیرکل "
     "نماینده فرمانده رهبر استاندار شهردار سرپرست مشاور دادستان رئیسه همتای عضو کاردار سناتور "
-    "صدراعظم پادشاه امیر ولیعهد").split())
+    "صدراعظم پادشاه امیر ولیعهد "
+    # plurals: «دکتر مسعود پزشکیان و ولادیمیر پوتین رؤسای جمهور دو کشور»
+    # names two presidents, not the ambassador a question asks for
+    "رؤسای رؤسایجمهور رؤسایجمهوری وزرای سفرای معاونان نمایندگان فرماندهان رهبران").split())
+# Offices named in English and Arabic questions, as the Persian office the
+# articles write: "Who is the prime minister of Russia?" asks for the
+# «نخست‌وزیر», and so does «رئيس وزراء روسيا» (Arabic puts «رئيس» first, which
+# alone reads as «رئیس»). "President" stays the broad «رئیس»: the president of
+# a research centre is one too.
+_FOREIGN_OFFICES: dict[tuple[str, ...], tuple[str, ...]] = {
+    tuple(search_key(foreign).split()): tuple(search_key(persian).split()) for foreign, persian in (
+        ("prime minister", "نخست وزیر"), ("premier", "نخست وزیر"), ("vice president", "معاون"),
+        ("deputy", "معاون"), ("president", "رئیس"), ("head", "رئیس"), ("chairman", "رئیس"),
+        ("ambassador", "سفیر"), ("envoy", "سفیر"), ("minister", "وزیر"), ("spokesman", "سخنگو"),
+        ("spokeswoman", "سخنگو"), ("spokesperson", "سخنگو"), ("director", "مدیر"), ("manager", "مدیر"),
+        ("secretary general", "دبیرکل"), ("secretary", "دبیر"), ("representative", "نماینده"),
+        ("commander", "فرمانده"), ("leader", "رهبر"), ("governor", "استاندار"), ("mayor", "شهردار"),
+        ("adviser", "مشاور"), ("advisor", "مشاور"), ("prosecutor", "دادستان"), ("counterpart", "همتای"),
+        ("member", "عضو"), ("senator", "سناتور"), ("chancellor", "صدراعظم"), ("king", "پادشاه"),
+        ("emir", "امیر"), ("crown prince", "ولیعهد"),
+        ("رئيس وزراء", "نخست وزیر"), ("رئيس الوزراء", "نخست وزیر"), ("نائب الرئيس", "معاون"),
+        ("نائب", "معاون"), ("رئيس", "رئیس"), ("سفير", "سفیر"), ("وزير", "وزیر"), ("متحدث", "سخنگو"),
+        ("ناطق", "سخنگو"), ("مدير", "مدیر"), ("الأمين العام", "دبیرکل"), ("أمين عام", "دبیرکل"),
+        ("ممثل", "نماینده"), ("قائد", "فرمانده"), ("زعيم", "رهبر"), ("محافظ", "استاندار"),
+        ("مستشار", "مشاور"), ("ملك", "پادشاه"), ("أمير", "امیر"), ("ولي العهد", "ولیعهد"), ("عضو", "عضو"))
+}
 _PLACE_WORDS = ("شهر", "کشور", "استان", "پایتخت", "منطقه", "روستا", "جزیره", "قاره", "دریای", "کوه", "رود",
                 "خیابان", "میدان", "بندر")
 _CONNECTORS = ("تا", "و", "از", "الی", "to", "and")
@@ -389,6 +414,30 @@ def asks_who_is(question: str, keys: Sequence[str] | None = None) -> bool:
     return bool(keys) and (keys[-1] in WHO_IS_WORDS or tuple(keys[:2]) in _WHO_IS_OPENINGS)
 
 
+def _office_keys(keys: Sequence[str], language: str) -> list[str]:
+    """A question's keys with the offices an English or Arabic question
+    names (:data:`_FOREIGN_OFFICES`) written as the Persian office, so that
+    they can be looked for in the articles; a Persian question's as they are."""
+    if language == "fa":
+        return list(keys)
+    written: list[str] = []
+    index = 0
+    while index < len(keys):
+        for length in (2, 1):
+            # Arabic writes the article «ال» on the office («السفير»).
+            phrase = tuple(key[2:] if language == "ar" and key.startswith("ال") and len(key) > 4 else key
+                           for key in keys[index:index + length])
+            persian = _FOREIGN_OFFICES.get(phrase) or _FOREIGN_OFFICES.get(tuple(keys[index:index + length]))
+            if len(phrase) == length and persian:
+                written.extend(persian)
+                index += length
+                break
+        else:
+            written.append(keys[index])
+            index += 1
+    return written
+
+
 def _office_runs(keys: Sequence[str], stop: frozenset[str]) -> list[tuple[int, int, int]]:
     """Each office the question names with the words that qualify it
     («نخست وزیر روسیه», «سفیر جمهوری اسلامی ایران»: up to four words after
@@ -431,7 +480,9 @@ def _asked_offices(question: str, keys: Sequence[str]) -> frozenset[str]:
     question asks about; none for any other question."""
     if not asks_identity(question, keys):
         return frozenset()
-    runs = _office_runs(keys, _stop_keys(question_language(question)))
+    language = question_language(question)
+    keys = _office_keys(keys, language)
+    runs = _office_runs(keys, _stop_keys(language))
     return frozenset("".join(keys[first:office]) for first, office, _ in runs)
 
 
@@ -462,7 +513,9 @@ def beside_asked_office(question: str, text: str, start: int, end: int,
     keys = question_keys(question) if keys is None else keys
     if not keys or asks_identity(question, keys):
         return False  # the office's holder is asked for
-    runs = _office_runs(keys, _stop_keys(question_language(question)))
+    language = question_language(question)
+    keys = _office_keys(keys, language)
+    runs = _office_runs(keys, _stop_keys(language))
     # Each run and its beginnings from the office on, written as one string:
     # the text may join what the question spaced («نخستوزیر روسیه»).
     phrases = {"".join(keys[first:cut]) for first, office, last in runs for cut in range(office, last + 1)}
@@ -498,7 +551,7 @@ def holds_other_office(question: str, text: str, start: int, end: int,
     offices = _asked_offices(question, question_keys(question) if keys is None else keys)
     if not offices:
         return False
-    words = sentence_words(text[start:end])[1:] + _words_after(text, end)
+    words = sentence_words(text[start:end]) + _words_after(text, end)
     for index, word in enumerate(words):
         if word.key in OFFICE_WORDS or "".join(other.key for other in words[index:index + 2]) in OFFICE_WORDS:
             title = "".join(other.key for other in words[index:])
@@ -506,7 +559,8 @@ def holds_other_office(question: str, text: str, start: int, end: int,
     return False
 
 
-def office_fits(question: str, sentence: str, start: int, end: int, keys: Sequence[str] | None = None) -> bool:
+def office_fits(question: str, sentence: str, start: int, end: int, keys: Sequence[str] | None = None,
+                others: Sequence[str] = ()) -> bool:
     """Tell whether a span can be the person a "who" question asks for, as
     far as the offices it names go.
 
@@ -519,7 +573,10 @@ def office_fits(question: str, sentence: str, start: int, end: int, keys: Sequen
     «خوزستان». The holder comes before the office (the subject: «هیتلر در
     سال ۱۹۲۱ رهبر حزب شد»), right after it («سفیر ایران در روسیه کاظم
     جلالی»), or in another sentence («کاظم جلالی روز جمعه ... افزود» after
-    «سفیر ... گفت»).
+    «سفیر ... گفت»). Nor is a name that another sentence read with it gives
+    another office: «مسعود پزشکیان» in «دکتر مسعود پزشکیان روز گذشته در
+    دیدار ...» is «مسعود پزشکیان رئیس جمهوری اسلامی ایران» in the next, not
+    the ambassador asked about.
 
     Args:
         question: A "who" question.
@@ -528,11 +585,19 @@ def office_fits(question: str, sentence: str, start: int, end: int, keys: Sequen
         end: The character after its last.
         keys: The question's :func:`question_keys`, when already computed
             (the reader tries up to ten spans of one question).
+        others: The other sentences read with it.
     """
     keys = question_keys(question) if keys is None else keys
     if beside_asked_office(question, sentence, start, end, keys) \
             or holds_other_office(question, sentence, start, end, keys):
         return False
+    name = sentence[start:end]
+    for other in others:
+        found = other.find(name)
+        while found >= 0:
+            if holds_other_office(question, other, found, found + len(name), keys):
+                return False
+            found = other.find(name, found + 1)
     offices = _asked_offices(question, keys)
     words = sentence_words(sentence)
     named = [index for index in range(len(words))

@@ -257,6 +257,9 @@ say says said tell told ask asked happen happened happens mean means know thing 
 
 _PERSIAN_LETTERS = frozenset("پچژگکی")
 _PERSIAN_ONLY_WORDS = frozenset({"را", "است", "از", "در", "با", "هم", "آن", "او", "شد", "بود"})
+# "Who is" / "what is" in Arabic: Persian never opens a question so, and a
+# short question («من هو رئيس وزراء روسيا؟») has no other Arabic word to tell.
+_ARABIC_OPENINGS = frozenset({("من", "هو"), ("من", "هي"), ("ما", "هو"), ("ما", "هي")})
 
 
 def question_language(question: str) -> str:
@@ -276,5 +279,7 @@ def question_language(question: str) -> str:
     persian = sum(bool(_PERSIAN_LETTERS & set(word)) or word in _PERSIAN_ONLY_WORDS for word in words)
     arabic = sum((word in ARABIC_FUNCTION_WORDS or (word.startswith("ال") and len(word) > 4))
                  and not _PERSIAN_LETTERS & set(word) for word in words)
+    if tuple(words[:2]) in _ARABIC_OPENINGS:
+        return "ar"
     arabic_letters = any(ch in "ةىأإؤ" for ch in question)
     return "ar" if words and arabic > persian and (arabic >= 2 or (arabic and arabic_letters)) else "fa"

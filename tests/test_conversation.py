@@ -110,6 +110,10 @@ def test_rewrite_demonstratives_and_people(history, question, expected):
     ("چه کسی گفت سرگردانی ما ناشی از کاربرد ما از واژگان است؟", "fa"),
     ("عبدالله البشیر النعیمی که بود؟", "fa"),
     ("من هو عبدالله البشير النعيمي؟", "ar"),
+    # «من هو» / «ما هي» open Arabic questions that have no other Arabic word
+    ("من هو رئيس وزراء روسيا؟", "ar"),
+    ("ما هي بريكس؟", "ar"),
+    ("من هم رو دیدم", "fa"),
     ("", "fa"),
 ])
 def test_question_language(question, language):

@@ -184,6 +184,35 @@ def test_trained_reader_points_at_the_answer(question, sentences, expected):
     assert expected in text and len(text.split()) <= 6, text
 
 
+# Sentences the assistant gave "Who is Iran's ambassador to Russia?": neither
+# names the ambassador, and the reader rated the president's name first.
+_PRESIDENT_SENTENCES = [
+    "دکتر مسعود پزشکیان روز گذشته در دیدار آقای «ولادیمیر پوتین» رئیسجمهوری فدراسیون روسیه، تاکید بر توسعه "
+    "همکاریهای مشترک بین دو کشور گفت: ارتباط ما با روسیه صمیمانه و راهبردی است.",
+    "به گزارش ایرنا، دکتر مسعود پزشکیان رئیس جمهوری اسلامی ایران و ولادیمیر پوتین رئیسجمهور روسیه روز جمعه "
+    "۲۰ مهرماه ۱۴۰۳ برای نخستین بار با یکدیگر دیدار کردند.",
+]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question", [
+    "Who is Iran's ambassador to Russia?",
+    "من هو السفير الإيراني في روسيا؟",
+    "سفیر ایران در روسیه کیست؟",
+])
+def test_trained_reader_names_no_holder_of_another_office(question):
+    """A name given another office in any sentence read is no answer to who
+    holds the asked office; with no other name, no short answer."""
+    from qa.bundled_model import ensure_model
+    from qa.config import Settings
+    from qa.reader import ReaderSettings, SpanReader, ensure_reader
+
+    prepared = ensure_model(Settings.from_env().model_cache)
+    reader = SpanReader(prepared, ensure_reader(prepared), ReaderSettings.for_weights(READER_WEIGHTS))
+    found = reader.find_span(question, _PRESIDENT_SENTENCES)
+    assert found is None, _PRESIDENT_SENTENCES[found[0]][found[1].start:found[1].end]
+
+
 @pytest.mark.model
 def test_reader_shares_the_embedders_tokenizer_and_cuts_long_passages(bundled_embedder):
     """One copy of XLM-R's 250,000-piece tokenizer (290 MB) per process; a

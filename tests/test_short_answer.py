@@ -373,7 +373,11 @@ _MEETING = "مسعود پزشکیان، رئیس جمهور، عصر امروز 
     # the holder of the office is what these ask for
     ("نخست وزیر روسیه کیست؟", _MEETING, "میخائیل میشوتسین", False),
     ("چه کسی نخست وزیر روسیه است؟", _MEETING, "میخائیل میشوتسین", False),
-    ("Who met the prime minister of Russia?", _MEETING, "میخائیل میشوتسین", False),  # no Persian office named
+    # offices named in English and Arabic are the Persian offices
+    ("Who met the prime minister of Russia?", _MEETING, "میخائیل میشوتسین", True),
+    ("Whom did the Russian prime minister meet?", _MEETING, "میخائیل میشوتسین", True),
+    ("من التقى رئيس الوزراء الروسي؟", _MEETING, "میخائیل میشوتسین", True),
+    ("Who met the prime minister of Russia?", _MEETING, "مسعود پزشکیان", False),
     ("", _MEETING, "میخائیل میشوتسین", False),
 ])
 def test_beside_asked_office(question, text, span, expected):
@@ -392,7 +396,20 @@ _DEPUTY = "به گفته سرگئی ریابکوف معاون وزیر امور 
     ("سفیر ایران در روسیه کیه؟", "مسعود پزشکیان رئیس جمهوری اسلامی ایران گفت", "مسعود پزشکیان", True),
     ("سفیر ایران در روسیه کیست؟", "مسعود پزشکیان و ولادیمیر پوتین دیدار کردند", "مسعود پزشکیان", False),
     ("چه کسی با وزیر دیدار کرد؟", _DEPUTY, "سرگئی ریابکوف", False),           # not a who-is question
-    ("Who is the foreign minister of Russia?", _DEPUTY, "سرگئی ریابکوف", False),
+    ("Who is the foreign minister of Russia?", _DEPUTY, "سرگئی ریابکوف", True),
+    ("Who is the deputy foreign minister of Russia?", _DEPUTY, "سرگئی ریابکوف", False),
+    ("Who is Iran's ambassador to Russia?", "مسعود پزشکیان رئیس جمهوری اسلامی ایران گفت", "مسعود پزشکیان", True),
+    ("من هو السفير الإيراني في روسيا؟", "مسعود پزشکیان رئیس جمهوری اسلامی ایران گفت", "مسعود پزشکیان", True),
+    ("من هو رئيس وزراء روسيا؟", "مسعود پزشکیان رئیس جمهوری اسلامی ایران گفت", "مسعود پزشکیان", True),
+    ("من هو رئيس وزراء روسيا؟", _MEETING, "میخائیل میشوتسین", False),
+    ("Who is the president of Russia?", "ولادیمیر پوتین رئیسجمهور روسیه گفت", "ولادیمیر پوتین", False),
+    # a span that is an office itself: another one, or the one asked about
+    ("Who is the Russian prime minister?", "مسعود پزشکیان و ولادیمیر پوتین رؤسای جمهور دو کشور گفتند",
+     "رؤسای جمهور", True),
+    ("سفیر ایران در روسیه کیست؟", "سفیر ایران کاظم جلالی گفت", "سفیر ایران کاظم جلالی", False),
+    # a plural office: two presidents, not the ambassador
+    ("سفیر ایران در روسیه کیست؟", "دکتر مسعود پزشکیان و ولادیمیر پوتین رؤسای جمهور دو کشور گفتند",
+     "مسعود پزشکیان", True),
 ])
 def test_holds_other_office(question, text, span, expected):
     start = text.index(span)
@@ -419,3 +436,18 @@ _TRIPS = "معاون اجرایی رئیس جمهوری از استان خوزس
 def test_office_fits(question, sentence, span, expected):
     start = sentence.index(span)
     assert office_fits(question, sentence, start, start + len(span)) is expected
+
+
+@pytest.mark.parametrize("question, others, expected", [
+    # another sentence read with it gives the name another office
+    ("سفیر ایران در روسیه کیست؟", ["دکتر مسعود پزشکیان رئیس جمهوری اسلامی ایران به مسکو رفت"], False),
+    ("Who is Iran's ambassador to Russia?", ["دکتر مسعود پزشکیان رئیس جمهوری اسلامی ایران به مسکو رفت"], False),
+    # the same office, no office, or no other sentence
+    ("رئیس جمهور ایران کیست؟", ["دکتر مسعود پزشکیان رئیس جمهوری اسلامی ایران به مسکو رفت"], True),
+    ("سفیر ایران در روسیه کیست؟", ["پزشکیان به مسکو رفت"], True),
+    ("سفیر ایران در روسیه کیست؟", [], True),
+])
+def test_office_fits_reads_the_other_sentences(question, others, expected):
+    sentence = "دکتر مسعود پزشکیان روز گذشته در دیدار آقای پوتین گفت"
+    start = sentence.index("مسعود پزشکیان")
+    assert office_fits(question, sentence, start, start + len("مسعود پزشکیان"), others=others) is expected
