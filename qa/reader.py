@@ -185,7 +185,7 @@ class SpanReader:
         sentence_of = token_sentences(sequence_ids, offsets, bounds)
         spans = []
         for first, last in best_token_spans(starts[0], ends[0], sentence_of, self.settings.max_answer_tokens):
-            start, end = trim_span(context, offsets[first][0], offsets[last][1])
+            start, end = widen_to_words(context, *trim_span(context, offsets[first][0], offsets[last][1]))
             if start < end:
                 spans.append((int(sentence_of[first]), start, end))
         if not spans:
@@ -304,4 +304,19 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and text[end - 1] in _EDGE:
         end -= 1
+    return start, end
+
+
+def widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Move ``start``/``end`` outwards to the edges of the words they cut.
+
+    The reader points at word pieces, and now and then its span starts or
+    ends inside a word: «صد سال» of «پانصد سال», «سرود» of «سرودهای», «ان» of
+    «ایران». Only a cut between two letters is widened: a digit run into a
+    word («سال۲۰۱۴») is the text's own joining, and a ZWNJ ends a word part.
+    """
+    while 0 < start < end and text[start - 1].isalpha() and text[start].isalpha():
+        start -= 1
+    while start < end < len(text) and text[end - 1].isalpha() and text[end].isalpha():
+        end += 1
     return start, end

@@ -9,7 +9,8 @@ import json
 import numpy as np
 import pytest
 
-from qa.reader import READER_WEIGHTS, best_token_span, fit_length, reader_available, token_sentences, trim_span
+from qa.reader import (READER_WEIGHTS, best_token_span, fit_length, reader_available, token_sentences, trim_span,
+                       widen_to_words)
 
 
 def scores(values: dict[int, float], length: int) -> np.ndarray:
@@ -81,6 +82,22 @@ def test_fit_length_cuts_the_passage_end(max_length, expected_ids, expected_sequ
 def test_trim_span(text, expected):
     start, end = trim_span(text, 0, len(text))
     assert text[start:end] == expected
+
+
+@pytest.mark.parametrize("text, span, expected", [
+    ("نزدیک به پانصد سال فرمان راندند", "صد سال", "پانصد سال"),   # cut at the start
+    ("به خواندن سرودهای مذهبی پرداخت", "سرود", "سرودهای"),          # cut at the end
+    ("رئیس جمهوری اسلامی ایران گفت", "ان", "ایران"),
+    ("به خواندن سرود‌های مذهبی پرداخت", "سرود", "سرود"),             # a ZWNJ ends a word part
+    ("ماون در سال۲۰۱۴ به مدار مریخ رسید", "۲۰۱۴", "۲۰۱۴"),          # a digit run into a word
+    ("در ۴۸ کیلومتری شهر", "۴۸ کیلومتر", "۴۸ کیلومتری"),
+    ("کاظم جلالی گفت", "کاظم جلالی", "کاظم جلالی"),                 # whole words stay
+    ("ایران", "ایران", "ایران"),
+])
+def test_widen_to_words(text, span, expected):
+    start = text.index(span)
+    widened = widen_to_words(text, start, start + len(span))
+    assert text[widened[0]:widened[1]] == expected
 
 
 def test_the_trained_reader_ships_with_its_record():
