@@ -65,6 +65,11 @@ class AnswerParameters:
             for (a date for «کی», a number for «چند»).
         follow_margin: A further sentence is kept only within this margin of
             the best one.
+        dominant_overlap: A sentence holding at least this share of the
+            question's words (weighted by rarity) ...
+        dominance_margin: ... and this much more than every other sentence
+            goes first, whatever its similarity (see
+            ``answer.put_dominant_first``).
         min_sentence_words: Shorter lines («برچسبها», «انتهای پیام») are page
             furniture, never an answer sentence.
         abstain_below: Best-sentence score under which the sources are taken
@@ -78,6 +83,8 @@ class AnswerParameters:
     overlap_weight: float = 0.05
     cue_weight: float = 0.02
     follow_margin: float = 0.05
+    dominant_overlap: float = 0.4
+    dominance_margin: float = 0.05
     min_sentence_words: int = 3
     abstain_below: dict[str, dict[str, float]] = field(default_factory=lambda: read_thresholds())
 

@@ -9,11 +9,11 @@ import re
 
 import pytest
 
-from qa.answer import compose_answer, shared_words
+from qa.answer import ScoredSentence, compose_answer, put_dominant_first, shared_words
 from qa.parameters import AnswerParameters
 from qa.conversation import Turn, rewrite_question
 from qa.retrieval import fuse
-from qa.types import Chunk, Hit
+from qa.types import Chunk, Hit, Span
 from tests.conftest import DATA, open_hash_index
 
 # The hash embedder's cosines are lower than e5's: its own threshold.
@@ -108,3 +108,26 @@ def test_thresholds_by_embedder_and_language():
 ])
 def test_shared_words(question, sentence, expected):
     assert shared_words(question, sentence) == expected
+
+
+def sentence(text: str, similarity: float, overlap: float) -> ScoredSentence:
+    return ScoredSentence(0, Span(0, len(text)), text, similarity, overlap, 0.0)
+
+
+@pytest.mark.parametrize("candidates, expected", [
+    # «وضعیت سفرهای گردشگری ...»: the sentence naming the tourist trips
+    # holds most of the question's rare words, topical ones score higher
+    ([("دیدار رئیس جمهور", 0.86, 0.04), ("تجارت دو کشور", 0.85, 0.04), ("سفرهای گردشگری رشد", 0.82, 0.58)],
+     ["سفرهای گردشگری رشد", "دیدار رئیس جمهور", "تجارت دو کشور"]),
+    # already first: order kept
+    ([("سفرهای گردشگری رشد", 0.86, 0.58), ("دیدار", 0.85, 0.04)], ["سفرهای گردشگری رشد", "دیدار"]),
+    # ahead but under the share that makes it dominant
+    ([("الف", 0.86, 0.04), ("ب", 0.82, 0.30)], ["الف", "ب"]),
+    # high, but another sentence holds nearly as much: similarity decides
+    ([("الف", 0.86, 0.50), ("ب", 0.82, 0.52)], ["الف", "ب"]),
+    ([("الف", 0.86, 0.0)], ["الف"]),
+    ([], []),
+])
+def test_put_dominant_first(candidates, expected):
+    scored = [sentence(*candidate) for candidate in candidates]
+    assert [chosen.text for chosen in put_dominant_first(scored)] == expected
