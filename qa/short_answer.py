@@ -396,7 +396,7 @@ WHO_IS_WORDS = frozenset(search_key(word) for word in ("کیست", "کیستند
 # جمهوری اسلامی ایران در روسیه کاظم جلالی»; see office_fits).
 _OFFICE_DISTANCE = 6
 _COPULAS = frozenset(search_key(word) for word in ("است", "هست", "بود", "هستند", "بودند", "می‌باشد", "می‌باشند"))
-_WHO_IS_OPENINGS = (("who", "is"), ("who", "was"), ("who", "are"), ("who", "were"), ("من", "هو"), ("من", "هي"))
+WHO_IS_OPENINGS = (("who", "is"), ("who", "was"), ("who", "are"), ("who", "were"), ("من", "هو"), ("من", "هي"))
 
 
 def asks_who_is(question: str, keys: Sequence[str] | None = None) -> bool:
@@ -411,7 +411,7 @@ def asks_who_is(question: str, keys: Sequence[str] | None = None) -> bool:
         keys: Its :func:`question_keys`, when already computed.
     """
     keys = question_keys(question) if keys is None else keys
-    return bool(keys) and (keys[-1] in WHO_IS_WORDS or tuple(keys[:2]) in _WHO_IS_OPENINGS)
+    return bool(keys) and (keys[-1] in WHO_IS_WORDS or tuple(keys[:2]) in WHO_IS_OPENINGS)
 
 
 def _office_keys(keys: Sequence[str], language: str) -> list[str]:

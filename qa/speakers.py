@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator, Sequence
 
-from .short_answer import (OFFICE_WORDS, Word, asks_identity, clauses, question_keys, question_shape,
-                           sentence_words)
-from .text import ENGLISH_FUNCTION_WORDS, search_key, stopwords
+from .short_answer import (OFFICE_WORDS, WHO_IS_OPENINGS, Word, asks_identity, clauses, question_keys,
+                           question_shape, sentence_words)
+from .text import ENGLISH_FUNCTION_WORDS, question_language, search_key, sounds_alike, stopwords
 from .types import Span
 
 
@@ -372,7 +372,8 @@ def _name_after(sentence: str, words: Sequence[Word], title_end: int) -> Span | 
 
 def asked_name(question: str) -> str | None:
     """The name a "who is" question asks about («پوتین کیست؟», «مراد صادیق
-    زاد کیست؟», «کاظم جلالی چه کسی است؟»), as one search key without spaces.
+    زاد کیست؟», «کاظم جلالی چه کسی است؟», "Who is Putin?", «من هو بوتين؟»),
+    as one search key without spaces.
 
     Args:
         question: The question.
@@ -386,6 +387,8 @@ def asked_name(question: str) -> str | None:
     if question_shape(question).kind != "person" or not asks_identity(question, keys):
         return None
     stop = _name_stopwords() | ENGLISH_FUNCTION_WORDS | _ARABIC_WHO_IS
+    if tuple(keys[:2]) in WHO_IS_OPENINGS:
+        keys = keys[2:]
     asked = [key for key in keys if key not in _WHO_IS_WORDS and key not in _HONORIFICS]
     if not asked or len(asked) > _MAX_NAME_WORDS or any(key in stop or key in OFFICE_WORDS for key in asked):
         return None
@@ -399,8 +402,10 @@ def name_title(question: str, sentences: Sequence[str]) -> tuple[int, Span] | No
     comma («سفیر جمهوری اسلامی ایران، کاظم جلالی»).
 
     The name is matched with spaces and ZWNJs aside («صادیق زاد»,
-    «صادیقزاد»). A reader given «کاظم جلالی روز جمعه ... افزود» answered
-    «جمعه», and «پوتین کیست؟» with «مسعود پزشکیان».
+    «صادیقزاد»), and asked in English or Arabic, by its sound ("Putin",
+    «بوتين»: :func:`qa.text.sounds_alike`) where no words spell it. A reader
+    given «کاظم جلالی روز جمعه ... افزود» answered «جمعه», «پوتین کیست؟»
+    with «مسعود پزشکیان», and "Who is Putin?" with «رئیس جمهوری اسلامی ایران».
 
     Args:
         question: The question.
@@ -413,13 +418,25 @@ def name_title(question: str, sentences: Sequence[str]) -> tuple[int, Span] | No
     name = asked_name(question)
     if name is None:
         return None
-    for position, sentence in enumerate(sentences):
-        words = sentence_words(sentence)
-        for first, last in _written_at(words, name):
+    read = [sentence_words(sentence) for sentence in sentences]
+    places = [list(_written_at(words, name)) for words in read]
+    if not any(places) and question_language(question) != "fa":
+        places = [list(_sounding_at(words, name)) for words in read]
+    for position, (sentence, words) in enumerate(zip(sentences, read)):
+        for first, last in places[position]:
             title = _title_after(sentence, words, last) or _title_before(sentence, words, first)
             if title is not None:
                 return position, title
     return None
+
+
+def _sounding_at(words: Sequence[Word], name: str) -> Iterator[tuple[int, int]]:
+    """Where a run of up to :data:`_MAX_NAME_WORDS` words sounds like a name
+    written in other letters: (first word, word after the last) of each."""
+    for first in range(len(words)):
+        for last in range(first + 1, min(first + _MAX_NAME_WORDS, len(words)) + 1):
+            if sounds_alike(name, "".join(word.key for word in words[first:last])):
+                yield first, last
 
 
 def _title_after(sentence: str, words: Sequence[Word], name_end: int) -> Span | None:

@@ -283,3 +283,80 @@ def question_language(question: str) -> str:
         return "ar"
     arabic_letters = any(ch in "ةىأإؤ" for ch in question)
     return "ar" if words and arabic > persian and (arabic >= 2 or (arabic and arabic_letters)) else "fa"
+
+
+# Consonants by how a name sounds, so that a name written in Latin letters,
+# in Persian and in Arabic letters gives one skeleton: voiced and voiceless
+# pairs share a class («عشق‌آباد» / Ashgabat: ق and g), so do the letters
+# Persian keeps from Arabic for one sound (س ص ث, ز ذ ض ظ, ت ط), and Arabic
+# writes ب for پ («بوتين» for «پوتین»). Vowels, و/ی/ا (vowel letters in
+# names more often than not), ع and h-less endings drop out.
+_NAME_SOUNDS = {
+    **dict.fromkeys("بپ", "b"), **dict.fromkeys("تطدث", "t"), **dict.fromkeys("سصزذضظژ", "s"),
+    **dict.fromkeys("کگقغخك", "k"), "ش": "S", "چ": "C", "ج": "j", "ح": "h", "ه": "h", "ف": "f",
+    "ر": "r", "ل": "l", "م": "m", "ن": "n",
+}
+_LATIN_DIGRAPHS = (("sh", "S"), ("ch", "C"), ("kh", "k"), ("gh", "k"), ("zh", "s"), ("th", "t"), ("ph", "f"),
+                   ("ck", "k"))
+_LATIN_SOUNDS = {**dict.fromkeys("bp", "b"), **dict.fromkeys("td", "t"), **dict.fromkeys("szx", "s"),
+                 **dict.fromkeys("kgq", "k"), "j": "j", "h": "h", "f": "f", "r": "r", "l": "l", "m": "m", "n": "n"}
+_SOFT_C = re.compile(r"c(?=[eiy])")
+
+
+def name_skeleton(word: str) -> str:
+    """Return the consonant skeleton of a name, alike in Latin, Persian and
+    Arabic letters: "Putin", «پوتین» and «بوتين» all give ``btn``.
+
+    A user asks "Who is Putin?" or «من هو بوتين؟» about articles that write
+    «پوتین»; the skeleton lets the name be found there. It is coarse (vowels
+    are gone, "Python" gives ``btn`` too), so it is used only to find an
+    asked name among the few sentences already retrieved for the question.
+
+    Args:
+        word: A name, one word or several (spaces and ZWNJs are ignored).
+
+    Returns:
+        Its skeleton: one letter per consonant sound, repeats merged; "" for
+        text without consonants.
+    """
+    key = search_key(word).replace(" ", "")
+    if key.isascii():
+        for digraph, sound in _LATIN_DIGRAPHS:
+            key = key.replace(digraph, sound)
+        key = _SOFT_C.sub("s", key).replace("c", "k")
+        # Russian names end in "-ov", which Persian writes «-وف» (Lavrov, «لاوروف»).
+        key = key[:-1] + "f" if key.endswith("v") else key
+        sounds = [sound if sound in "SC" else _LATIN_SOUNDS.get(sound, "") for sound in key]
+    else:
+        # A final ه is a vowel («روسیه», Russia), not the h of «الله».
+        key = key[:-1] if key.endswith("ه") and len(key) > 2 else key
+        sounds = [_NAME_SOUNDS.get(letter, "") for letter in key]
+    skeleton = ""
+    for sound in sounds:
+        if sound and not skeleton.endswith(sound):
+            skeleton += sound
+    return skeleton
+
+
+def sounds_alike(first: str, second: str) -> bool:
+    """Tell whether two names sound alike by their skeletons (:func:`name_skeleton`).
+
+    Skeletons of three consonants or more must be equal, or differ by two
+    neighbouring consonants swapped: the seed articles spell Mishustin
+    «میشوتسین».
+
+    Args:
+        first: A name.
+        second: Another name, in any letters.
+
+    Returns:
+        Whether they are taken for the same name.
+    """
+    one, other = name_skeleton(first), name_skeleton(second)
+    if len(one) < 3 or len(one) != len(other):
+        return False
+    if one == other:
+        return True
+    differ = [position for position, (a, b) in enumerate(zip(one, other)) if a != b]
+    return (len(differ) == 2 and differ[1] == differ[0] + 1
+            and one[differ[0]] == other[differ[1]] and one[differ[1]] == other[differ[0]])

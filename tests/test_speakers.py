@@ -342,6 +342,10 @@ def test_speaker_title(text, position, expected):
     ("چه کسی با پزشکیان دیدار کرد؟", None),        # no "who is"
     ("پزشکیان کجاست؟", None),
     ("", None),
+    ("Who is Putin?", "putin"),                   # English and Arabic: after "who is"
+    ("Who is Kazem Jalali?", "kazemjalali"),
+    ("من هو بوتين؟", "بوتین"),
+    ("Who is the president of France?", None),    # an office
 ])
 def test_asked_name(question, expected):
     assert asked_name(question) == expected
@@ -360,6 +364,10 @@ def test_asked_name(question, expected):
     ("کاظم جلالی کیست؟", ["سفیر جمهوری اسلامی ایران، کاظم جلالی روز جمعه افزود"], "سفیر جمهوری اسلامی ایران"),
     # a later sentence when the first sets no title beside the name
     ("کاظم جلالی کیست؟", ["کاظم جلالی روز جمعه افزود", "به گفته کاظم جلالی سفیر ایران، توافق آماده است"], "سفیر ایران"),
+    # asked in English or Arabic letters: the name found by its sound
+    ("Who is Putin?", ["در دیدار آقای «ولادیمیر پوتین» رئیس جمهور روسیه، ضمن ابراز خرسندی گفت"], "رئیس جمهور روسیه"),
+    ("من هو بوتين؟", ["دکتر پزشکیان و ولادیمیر پوتین رئیسجمهور روسیه روز جمعه دیدار کردند."], "رئیسجمهور روسیه"),
+    ("Who is Mishustin?", ["میخائیل میشوتسین نخست وزیر روسیه نیز در این دیدار گفت"], "نخست وزیر روسیه"),
 ])
 def test_name_title(question, sentences, expected):
     found = name_title(question, sentences)
@@ -373,6 +381,9 @@ def test_name_title(question, sentences, expected):
     ("پوتین کیست؟", ["پوتین و پزشکیان دیدار کردند"]),
     ("رئیس جمهور روسیه کیست؟", ["ولادیمیر پوتین رئیسجمهور روسیه گفت"]),                # an office: title_holder's
     ("پوتین کیست؟", []),
+    # a Persian question's name must be spelled as written: «پوتن» is no «پوتین»
+    ("پوتن کیست؟", ["در دیدار آقای «ولادیمیر پوتین» رئیس جمهور روسیه، ضمن ابراز خرسندی گفت"]),
+    ("Who is Lavrov?", ["در دیدار آقای «ولادیمیر پوتین» رئیس جمهور روسیه، ضمن ابراز خرسندی گفت"]),
 ])
 def test_no_name_title(question, sentences):
     assert name_title(question, sentences) is None

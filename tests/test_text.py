@@ -3,7 +3,8 @@
 import pytest
 
 from qa.text import (
-    content_words, embedding_text, search_key, search_tokens, split_sentences, stopwords, unify_letters, words,
+    content_words, embedding_text, name_skeleton, search_key, search_tokens, sounds_alike, split_sentences,
+    stopwords, unify_letters, words,
 )
 
 ZWNJ = "\u200c"
@@ -106,3 +107,43 @@ def test_words_drop_punctuation():
 def test_split_sentences(text, expected):
     spans = split_sentences(text)
     assert [text[s.start:s.end] for s in spans] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Putin", "btn"),
+    ("پوتین", "btn"),
+    ("بوتين", "btn"),                  # Arabic writes ب for پ, ي for ی
+    ("Pezeshkian", "bsSkn"),           # sh is one sound
+    ("پزشکیان", "bsSkn"),
+    ("کاظم جلالی", "ksmjl"),           # spaces aside, ظ sounds as z
+    ("Kazem Jalali", "ksmjl"),
+    ("Moscow", "msk"),
+    ("مسکو", "msk"),                   # و a vowel
+    ("روسیه", "rs"),                   # a final ه is a vowel
+    ("Lavrov", "lrf"),                 # "-ov" is «-وف»
+    ("لاوروف", "lrf"),
+    ("Ashgabat", "Skbt"),              # voiced and voiceless alike
+    ("عشق‌آباد", "Skbt"),              # ZWNJ aside, ع silent
+    ("France", "frns"),                # soft c
+    ("Kazan", "ksn"),
+    ("قازان", "ksn"),
+    ("۱۴۰۳", ""),                      # digits are no consonants
+    ("", ""),
+])
+def test_name_skeleton(text, expected):
+    assert name_skeleton(text) == expected
+
+
+@pytest.mark.parametrize("first, second, expected", [
+    ("Putin", "پوتین", True),
+    ("Mishustin", "میشوتسین", True),   # the seed articles' spelling: two consonants swapped
+    ("Pezeshkian", "بزشكيان", True),
+    ("Putin", "پزشکیان", False),
+    ("Iran", "ایران", False),          # two consonants: too short to tell
+    ("Mishustin", "میشتسون", True),
+    ("Lavrov", "لاوروف", True),
+    ("France", "روسیه", False),
+    ("", "", False),
+])
+def test_sounds_alike(first, second, expected):
+    assert sounds_alike(first, second) is expected
