@@ -40,9 +40,11 @@ def _keys(words: str) -> frozenset[str]:
 
 _PRONOUNS = _keys("وی او ایشان")
 # Words that end a subject at the start of a sentence: a preposition, a time
-# of day, "also" («پزشکیان با اشاره به...», «کاظم جلالی روز جمعه...»).
+# of day or a weekday, "also" («پزشکیان با اشاره به...», «کاظم جلالی روز
+# جمعه...», «مسعود پزشکیان رئیسجمهور جمعه ۲۸ دیماه ...»).
 _SUBJECT_ENDS = _keys(
     "با در روز امروز دیروز امشب شامگاه عصر صبح ظهر بامداد نیز هم همچنین ضمن که پس پیش از به برای "
+    "شنبه یکشنبه دوشنبه سه‌شنبه چهارشنبه پنجشنبه پنج‌شنبه جمعه "
     "طی هنگام و را در پایان ادامه خطاب "
     # the reporting verb itself, when nothing stands between subject and verb («پزشکیان گفت:»)
     "گفت افزود اظهار تصریح خاطرنشان یادآور اضافه تاکید عنوان بیان اعلام")
@@ -459,9 +461,23 @@ def _title_after(sentence: str, words: Sequence[Word], name_end: int) -> Span | 
     return Span(words[name_end].start, words[end - 1].end)
 
 
+# Titles written right before a name with no comma between («رئیس جمهور
+# پزشکیان»). Only these: with the ezafe unwritten, «معاون پزشکیان» or «مشاور
+# پزشکیان» is Pezeshkian's deputy or adviser, not Pezeshkian.
+_TITLES_BEFORE_NAMES = _keys("رئیسجمهور رئیسجمهوری نخستوزیر صدراعظم")
+
+
 def _title_before(sentence: str, words: Sequence[Word], name_start: int) -> Span | None:
-    """The title right before a name, set off from it by a comma."""
-    if name_start == 0 or "،" not in sentence[words[name_start - 1].end:words[name_start].start]:
+    """The title right before a name, set off from it by a comma, or one of
+    :data:`_TITLES_BEFORE_NAMES` with nothing between."""
+    if name_start == 0:
+        return None
+    if "،" not in sentence[words[name_start - 1].end:words[name_start].start]:
+        for first in (name_start - 1, name_start - 2):
+            if first >= 0 and "".join(word.key for word in words[first:name_start]) in _TITLES_BEFORE_NAMES \
+                    and not any(sentence[left.end:right.start].strip(" \u200c")
+                                for left, right in zip(words[first:name_start], words[first + 1:name_start + 1])):
+                return Span(words[first].start, words[name_start - 1].end)
         return None
     stop = stopwords()
     for first in range(name_start - 1, max(name_start - 1 - _MAX_TITLE_WORDS, -1), -1):

@@ -348,6 +348,8 @@ def test_english_and_arabic_questions_are_answered_from_persian_articles(seed_as
     # found by the name's sound: «پوتین»; the reader answered with the other
     # president's title, «رئیس جمهوری اسلامی ایران»
     ("Who is Putin?", "روسیه"),
+    # «رئیس جمهور پزشکیان»: a title before the name, no comma (was «صادیقزاد»)
+    ("Who is Pezeshkian?", "جمهور"),
 ])
 def test_cross_lingual_short_answers(seed_assistant, question, fact):
     answer = seed_assistant.ask(question)

@@ -368,6 +368,10 @@ def test_asked_name(question, expected):
     ("Who is Putin?", ["در دیدار آقای «ولادیمیر پوتین» رئیس جمهور روسیه، ضمن ابراز خرسندی گفت"], "رئیس جمهور روسیه"),
     ("من هو بوتين؟", ["دکتر پزشکیان و ولادیمیر پوتین رئیسجمهور روسیه روز جمعه دیدار کردند."], "رئیسجمهور روسیه"),
     ("Who is Mishustin?", ["میخائیل میشوتسین نخست وزیر روسیه نیز در این دیدار گفت"], "نخست وزیر روسیه"),
+    # a president's title right before the name, no comma
+    ("Who is Pezeshkian?", ["رئیس جمهور پزشکیان دقایقی پیش تهران را به مقصد دوشنبه ترک کرد."], "رئیس جمهور"),
+    # a weekday ends the title
+    ("مسعود پزشکیان کیست؟", ["مسعود پزشکیان رئیسجمهور جمعه ۲۸ دیماه ۱۴۰۳ وارد مسکو شد."], "رئیسجمهور"),
 ])
 def test_name_title(question, sentences, expected):
     found = name_title(question, sentences)
@@ -383,6 +387,8 @@ def test_name_title(question, sentences, expected):
     ("پوتین کیست؟", []),
     # a Persian question's name must be spelled as written: «پوتن» is no «پوتین»
     ("پوتن کیست؟", ["در دیدار آقای «ولادیمیر پوتین» رئیس جمهور روسیه، ضمن ابراز خرسندی گفت"]),
+    # the ezafe unwritten: his deputy, not him
+    ("پزشکیان کیست؟", ["معاون پزشکیان در این دیدار گفت"]),
     ("Who is Lavrov?", ["در دیدار آقای «ولادیمیر پوتین» رئیس جمهور روسیه، ضمن ابراز خرسندی گفت"]),
 ])
 def test_no_name_title(question, sentences):
