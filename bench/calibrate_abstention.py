@@ -6,8 +6,10 @@ best answer sentence is computed over the seed index: our own questions
 the out-of-corpus ones (bench/out_of_corpus.jsonl) and, when ../shared is
 beside the checkout, the shared development questions. Per question
 language it prints the weakest answerable and the strongest unanswerable
-evidence and the midpoint between them; --write stores the midpoints for
-the embedder measured.
+evidence and the midpoint between them (or, when they overlap, a threshold
+just under the weakest answerable); --write stores them for the embedder
+measured. Questions that are not answered whatever their evidence (no
+content word the articles hold, or a name they never write) do not count.
 
     python bench/calibrate_abstention.py [--index index] [--embedder NAME] [--write]
 """
@@ -18,7 +20,7 @@ import argparse
 import json
 from pathlib import Path
 
-from qa.answer import score_sentences
+from qa.answer import best_evidence, has_substance, score_sentences
 from qa.text import question_language
 from qa.assistant import Assistant
 from qa.config import Settings
@@ -46,17 +48,29 @@ def main() -> None:
     for question in questions:
         text = question["question"]
         vector = assistant.embedder.embed_query(text)
-        hits = assistant.retriever().search(text, settings.k, settings.mode)
-        scored = score_sentences(text, vector, hits, index)
-        evidence = scored[0].evidence if scored else 0.0
+        retriever = assistant.retriever()
+        hits = retriever.search(text, settings.k, settings.mode)
+        bridged = retriever.bridged(text)
+        scored = score_sentences(text, vector, hits, index, bridged.concepts if bridged else ())
+        evidence = best_evidence(scored)
         language = question_language(text)
-        groups.setdefault(language, {True: [], False: []})[bool(question.get("answerable", True))].append(evidence)
-        print(f"{question['id']:6} {language} answerable={question.get('answerable', True)!s:5} evidence={evidence:.3f}")
+        answerable = bool(question.get("answerable", True))
+        # A question without substance is not answered whatever its evidence.
+        if has_substance(text, index, bridged) or answerable:
+            groups.setdefault(language, {True: [], False: []})[answerable].append(evidence)
+        gated = "" if has_substance(text, index, bridged) else "  (no substance: not answered)"
+        print(f"{question['id']:6} {language} answerable={answerable!s:5} evidence={evidence:.3f}{gated}")
     thresholds = {}
     for language, values in sorted(groups.items()):
         weakest, strongest = min(values[True], default=1.0), max(values[False], default=0.0)
-        thresholds[language] = round((weakest + strongest) / 2, 3)
-        note = "" if weakest > strongest else "  (they overlap: some questions will be misjudged)"
+        if weakest > strongest:
+            thresholds[language], note = round((weakest + strongest) / 2, 3), ""
+        else:
+            # A wrong answer still shows its sources; a false abstention
+            # hides what the articles hold: overlapping, the threshold goes
+            # just under the weakest answerable question.
+            thresholds[language] = round(weakest - 0.002, 3)
+            note = "  (they overlap: the unanswerable questions above it will be answered)"
         print(f"{language}: weakest answerable {weakest:.3f}, strongest unanswerable {strongest:.3f}, "
               f"threshold {thresholds[language]:.3f}{note}")
     if args.write:

@@ -24,7 +24,7 @@ from .short_answer import (best_span, describing_complement, is_yes_no, question
                            yes_no_clause)
 from .speakers import (asked_name, asks_quote, asks_speaker, name_title, quoted_clause, speaker_name, speaker_of,
                        speaker_title, title_holder)
-from .types import Answer, Article, Citation, Hit, ShortAnswer, Span
+from .types import Answer, Article, BridgedQuestion, Citation, Hit, ShortAnswer, Span
 from .parameters import DEFAULT_ANSWER, AnswerParameters
 
 
@@ -94,21 +94,31 @@ CROSS_LINGUAL_NOTE = {
 }
 
 
-def has_substance(question: str, index: AnswerSource) -> bool:
+def has_substance(question: str, index: AnswerSource, bridged: BridgedQuestion | None = None) -> bool:
     """Tell whether a question can be answered at all: it has content words,
     and one of them occurs in the articles or it asks something (a question
     word). "xyz", "asdfgh qwerty", emoji or punctuation alone do not; their
     vectors still land near some boilerplate line, so the cosine alone
     cannot tell them apart (measured: 0.80 for "xyz").
 
+    An English or Arabic question must also name something the articles
+    write (a concept of its bridge) and no name they never write: "Who is
+    xyz?" names nothing, "Who is the president of France?" names France,
+    which the seed articles never do; both were answered with the closest
+    sentences.
+
     Args:
         question: The question (the retrieval text for a follow-up).
         index: The index whose vocabulary is consulted.
+        bridged: The question in the articles' words, for an English or
+            Arabic question.
     """
     asked = [word for word in content_words(question)
              if any(ch.isalnum() for ch in word) and word not in ENGLISH_FUNCTION_WORDS]
     if not asked:
         return False
+    if bridged is not None:
+        return bool(bridged.concepts) and not bridged.absent_names
     if index.known_words(asked):
         return True
     shape = question_shape(question)
@@ -131,20 +141,43 @@ class ScoredSentence:
     similarity: float
     overlap: float
     cue: float
+    # Words shared through the bridge of an English or Arabic question
+    # (:mod:`qa.bridge`) rank a sentence but do not vouch that the articles
+    # answer: they are the topic's words («مسکو», «کرملین»), which an
+    # out-of-corpus question on the topic shares too ("What is the population
+    # of Moscow?" reached 0.829 with them, above answerable questions).
+    overlap_vouches: bool = True
 
     @property
     def evidence(self) -> float:
-        """How well the sentence answers, without the answer-type cue."""
-        return self.similarity + DEFAULT_ANSWER.overlap_weight * self.overlap
+        """How well the sentence answers, without the answer-type cue: what
+        the abstention threshold is compared with."""
+        return self.similarity + (DEFAULT_ANSWER.overlap_weight * self.overlap if self.overlap_vouches else 0.0)
 
     @property
     def score(self) -> float:
         """Ranking score of the sentence."""
-        return self.evidence + DEFAULT_ANSWER.cue_weight * self.cue
+        return self.similarity + DEFAULT_ANSWER.overlap_weight * self.overlap + DEFAULT_ANSWER.cue_weight * self.cue
+
+
+def best_evidence(scored: Sequence[ScoredSentence]) -> float:
+    """The evidence abstention is decided on: the best-ranked sentence's, or
+    for an English or Arabic question the strongest of all, since its
+    best-ranked sentence may rank by words that do not vouch
+    (``overlap_vouches``) above one the question's meaning is nearer.
+
+    Args:
+        scored: Scored sentences, best first.
+    """
+    if not scored:
+        return 0.0
+    if scored[0].overlap_vouches:
+        return scored[0].evidence
+    return max(sentence.evidence for sentence in scored)
 
 
 def score_sentences(question: str, query_vector: np.ndarray, hits: Sequence[Hit],
-                    index: AnswerSource) -> list[ScoredSentence]:
+                    index: AnswerSource, concepts: Sequence[tuple[str, ...]] = ()) -> list[ScoredSentence]:
     """Score every sentence of the retrieved passages against the question.
 
     Args:
@@ -152,10 +185,16 @@ def score_sentences(question: str, query_vector: np.ndarray, hits: Sequence[Hit]
         query_vector: Its embedding.
         hits: Retrieved passages, best first.
         index: The index holding their sentence vectors.
+        concepts: For an English or Arabic question, what it names as
+            Persian tokens (:meth:`qa.bridge.Bridge.concepts`): the shared
+            words are counted among them, one a group, since the question's
+            own words are never in a Persian sentence.
 
     Returns:
         Candidates, best first.
     """
+    if concepts:
+        return _score_sentences_by_concepts(question, query_vector, hits, index, concepts)
     question_words = set(content_words(question))
     question_pairs = _joined_pairs(words(question), question_words)
     # Shared words count by their rarity: "ایران" and "روسیه" are in every
@@ -182,6 +221,43 @@ def score_sentences(question: str, query_vector: np.ndarray, hits: Sequence[Hit]
             key = search_key(text)
             cue = 1.0 if cues and any(_CUE_ANSWERS[c].search(key) for c in cues) else 0.0
             scored.append(ScoredSentence(rank, span, text, float(similarity), overlap, cue))
+    scored.sort(key=lambda s: -s.score)
+    return scored
+
+
+def _candidate_sentences(hits: Sequence[Hit], index: AnswerSource, query_vector: np.ndarray):
+    """Each sentence of the retrieved passages once, with its passage's rank and its cosine."""
+    seen: set[tuple[str, Span]] = set()
+    for rank, hit in enumerate(hits):
+        article = index.articles[hit.chunk.doc_id]
+        # Overlapping chunks share a sentence: score it once, for the better-ranked chunk.
+        spans = [span for span in hit.chunk.sentences if (hit.chunk.doc_id, span) not in seen]
+        seen.update((hit.chunk.doc_id, span) for span in spans)
+        if not spans:
+            continue
+        similarities = index.sentence_vectors_for(hit.chunk.doc_id, spans) @ query_vector
+        for span, similarity in zip(spans, similarities):
+            text = article.text[span.start:span.end]
+            if len(text.split()) >= DEFAULT_ANSWER.min_sentence_words:
+                yield rank, span, text, float(similarity)
+
+
+def _score_sentences_by_concepts(question: str, query_vector: np.ndarray, hits: Sequence[Hit],
+                                 index: AnswerSource, concepts: Sequence[tuple[str, ...]]) -> list[ScoredSentence]:
+    """:func:`score_sentences` for an English or Arabic question, its words
+    counted as the Persian tokens of its concepts."""
+    # A concept counts by its commonest form's rarity («کشور», not «کشورهای»).
+    weights = [min(index.inverse_document_frequency(list(group)).values()) for group in concepts]
+    total_weight = sum(weights)
+    cues = question_cues(question)
+    scored = []
+    for rank, span, text, similarity in _candidate_sentences(hits, index, query_vector):
+        tokens = set(search_tokens(text))
+        held = sum(weight for group, weight in zip(concepts, weights) if tokens.intersection(group))
+        key = search_key(text)
+        cue = 1.0 if cues and any(_CUE_ANSWERS[c].search(key) for c in cues) else 0.0
+        overlap = held / total_weight if total_weight else 0.0
+        scored.append(ScoredSentence(rank, span, text, similarity, overlap, cue, overlap_vouches=False))
     scored.sort(key=lambda s: -s.score)
     return scored
 
@@ -291,7 +367,7 @@ def _citation(n: int, hit: Hit, index: AnswerSource, evidence: tuple[Span, ...])
 
 def compose_answer(question: str, query_vector: np.ndarray, hits: Sequence[Hit], index: AnswerSource,
                    scoring_question: str | None = None, parameters: AnswerParameters = DEFAULT_ANSWER,
-                   find_span: SpanFinder = best_span) -> Answer:
+                   find_span: SpanFinder = best_span, bridged: BridgedQuestion | None = None) -> Answer:
     """Compose the answer to ``question`` from ``hits``.
 
     Args:
@@ -304,15 +380,21 @@ def compose_answer(question: str, query_vector: np.ndarray, hits: Sequence[Hit],
         parameters: Sentence count, margin and abstention thresholds.
         find_span: Finds the short answer in the chosen sentences (the rules
             by default; the assistant passes the trained reader).
+        bridged: An English or Arabic question in the articles' Persian
+            words (:meth:`qa.bridge.Bridge.read`): its concepts rank the
+            sentences (see :func:`score_sentences`), and a question that
+            names none of the articles' words, or a name they never write,
+            is not answered.
 
     Returns:
         The answer: up to three cited sentences, or an abstention listing the
         closest passages.
     """
-    scored = score_sentences(scoring_question or question, query_vector, hits, index)
+    concepts = bridged.concepts if bridged else ()
+    scored = score_sentences(scoring_question or question, query_vector, hits, index, concepts)
     language = question_language(question)
-    if not scored or scored[0].evidence < parameters.threshold(index.embedder, language) \
-            or not has_substance(scoring_question or question, index):
+    if not scored or best_evidence(scored) < parameters.threshold(index.embedder, language) \
+            or not has_substance(scoring_question or question, index, bridged):
         citations = tuple(_citation(n, hit, index, ()) for n, hit in enumerate(hits[:3], start=1))
         return Answer(question, ABSTAIN_MESSAGE[language], True, citations, scoring_question or question)
     chosen = _pick(scored, parameters)
@@ -438,7 +520,8 @@ def _add_sentence(chosen: list[ScoredSentence], position: int, inside: Span, hit
         return
     text = _article_text(sentence, hits, index)
     chosen.insert(position + 1, ScoredSentence(sentence.hit_rank, holding, text[holding.start:holding.end],
-                                               sentence.similarity, sentence.overlap, sentence.cue))
+                                               sentence.similarity, sentence.overlap, sentence.cue,
+                                               sentence.overlap_vouches))
     while len(chosen) > max_sentences:
         chosen.pop(max(i for i in range(len(chosen)) if i not in (position, position + 1)))
 

@@ -297,7 +297,8 @@ class Assistant:
         vectors = self.embedder.embed_queries(texts)
         hits = retriever.search_batch(texts, k, mode, query_vectors=vectors)
         find_span = self.span_finder
-        return [compose_answer(q.strip(), vector, found, index, scoring_question=text, find_span=find_span)
+        return [compose_answer(q.strip(), vector, found, index, scoring_question=text, find_span=find_span,
+                               bridged=retriever.bridged(text))
                 for q, text, vector, found in zip(questions, texts, vectors, hits)]
 
     def ask(self, question: str, history: Sequence[Turn | str] = (), k: int | None = None,

@@ -254,3 +254,7 @@ class LexicalIndex:
         """Return the words that occur in some chunk."""
         vocabulary = self._retriever.vocab_dict
         return {word for word in words if word in vocabulary}
+
+    def vocabulary(self) -> list[str]:
+        """Return every indexed token (words and joined word pairs)."""
+        return list(self._retriever.vocab_dict)

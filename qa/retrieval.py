@@ -4,7 +4,9 @@ Modes: ``dense`` (passage vectors), ``lexical`` (BM25 over search keys) and
 ``hybrid``: reciprocal rank fusion of passage vectors, sentence vectors (a
 passage ranked by its best sentence: a one-sentence answer inside a long
 passage is diluted in the passage vector) and BM25. Near-duplicate passages do not take two places in the results.
-Follow-up questions are expanded with the earlier question before retrieval.
+BM25 reads an English or Arabic question through its bridge to the articles'
+Persian words (:mod:`qa.bridge`). Follow-up questions arrive already
+rewritten into standalone questions (:mod:`qa.conversation`).
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ from typing import Sequence
 
 import numpy as np
 
+from .bridge import Bridge
 from .embedding import Embedder
 from .store import LoadedIndex
 from .text import question_language, search_tokens
 from .parameters import DEFAULT_RETRIEVAL
-from .types import Hit
+from .types import BridgedQuestion, Hit
 
 MODES = ("hybrid", "dense", "lexical")
 
@@ -72,6 +75,24 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self._word_sets: dict[str, frozenset[str]] = {}
+        # Built on the first English or Arabic question (it reads the vocabulary).
+        self._bridge: Bridge | None = None
+
+    def bridged(self, query: str) -> BridgedQuestion | None:
+        """An English or Arabic query written in the index's Persian words
+        (:meth:`qa.bridge.Bridge.read`); None for a Persian query."""
+        language = question_language(query)
+        if language == "fa":
+            return None
+        if self._bridge is None:
+            self._bridge = Bridge(self.index.vocabulary())
+        return self._bridge.read(query, language)
+
+    def lexical_tokens(self, query: str) -> list[str]:
+        """Return the BM25 tokens of a query: its own words, or for an English
+        or Arabic question the Persian words of its bridge (:mod:`qa.bridge`)."""
+        bridged = self.bridged(query)
+        return search_tokens(query) if bridged is None else bridged.tokens
 
     def _words(self, hit: Hit) -> frozenset[str]:
         key = hit.chunk.chunk_id
@@ -109,7 +130,7 @@ class Retriever:
         depth = max(DEFAULT_RETRIEVAL.depth_factor * k, DEFAULT_RETRIEVAL.min_depth)
         dense = self.index.dense_search_batch(query_vectors, depth) if mode != "lexical" else None
         sentence = self.index.sentence_search_batch(query_vectors, depth) if mode == "hybrid" else None
-        lexical = (self.index.lexical_search_batch([search_tokens(q) for q in queries], depth)
+        lexical = (self.index.lexical_search_batch([self.lexical_tokens(q) for q in queries], depth)
                    if mode != "dense" else None)
         results = []
         for number, vector in enumerate(query_vectors):
@@ -118,11 +139,8 @@ class Retriever:
             elif mode == "lexical":
                 ranked = lexical[number]
             elif question_language(queries[number]) != "fa":
-                # BM25 matches words, and a question in English or Arabic
-                # shares none with Persian articles but stray names and
-                # numbers (lexical hit@5 0.125 on bench/cross_lingual.jsonl,
-                # dense 0.75): fused in, its noise only pushes meaning down.
-                ranked = fuse([dense[number], sentence[number]])
+                ranked = fuse([dense[number], sentence[number], lexical[number]],
+                              weights=DEFAULT_RETRIEVAL.bridge_fusion_weights)
             else:
                 ranked = fuse([dense[number], sentence[number], lexical[number]],
                               weights=DEFAULT_RETRIEVAL.fusion_weights)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
+from .bridge import FOREIGN_OFFICES
 from .text import ARABIC_FUNCTION_WORDS, ENGLISH_FUNCTION_WORDS, question_language, search_key, stopwords
 from .types import Span
 
@@ -158,28 +159,6 @@ OFFICE_WORDS = frozenset(search_key(word) for word in (
     # plurals: «دکتر مسعود پزشکیان و ولادیمیر پوتین رؤسای جمهور دو کشور»
     # names two presidents, not the ambassador a question asks for
     "رؤسای رؤسایجمهور رؤسایجمهوری وزرای سفرای معاونان نمایندگان فرماندهان رهبران").split())
-# Offices named in English and Arabic questions, as the Persian office the
-# articles write: "Who is the prime minister of Russia?" asks for the
-# «نخست‌وزیر», and so does «رئيس وزراء روسيا» (Arabic puts «رئيس» first, which
-# alone reads as «رئیس»). "President" stays the broad «رئیس»: the president of
-# a research centre is one too.
-_FOREIGN_OFFICES: dict[tuple[str, ...], tuple[str, ...]] = {
-    tuple(search_key(foreign).split()): tuple(search_key(persian).split()) for foreign, persian in (
-        ("prime minister", "نخست وزیر"), ("premier", "نخست وزیر"), ("vice president", "معاون"),
-        ("deputy", "معاون"), ("president", "رئیس"), ("head", "رئیس"), ("chairman", "رئیس"),
-        ("ambassador", "سفیر"), ("envoy", "سفیر"), ("minister", "وزیر"), ("spokesman", "سخنگو"),
-        ("spokeswoman", "سخنگو"), ("spokesperson", "سخنگو"), ("director", "مدیر"), ("manager", "مدیر"),
-        ("secretary general", "دبیرکل"), ("secretary", "دبیر"), ("representative", "نماینده"),
-        ("commander", "فرمانده"), ("leader", "رهبر"), ("governor", "استاندار"), ("mayor", "شهردار"),
-        ("adviser", "مشاور"), ("advisor", "مشاور"), ("prosecutor", "دادستان"), ("counterpart", "همتای"),
-        ("member", "عضو"), ("senator", "سناتور"), ("chancellor", "صدراعظم"), ("king", "پادشاه"),
-        ("emir", "امیر"), ("crown prince", "ولیعهد"),
-        ("رئيس وزراء", "نخست وزیر"), ("رئيس الوزراء", "نخست وزیر"), ("نائب الرئيس", "معاون"),
-        ("نائب", "معاون"), ("رئيس", "رئیس"), ("سفير", "سفیر"), ("وزير", "وزیر"), ("متحدث", "سخنگو"),
-        ("ناطق", "سخنگو"), ("مدير", "مدیر"), ("الأمين العام", "دبیرکل"), ("أمين عام", "دبیرکل"),
-        ("ممثل", "نماینده"), ("قائد", "فرمانده"), ("زعيم", "رهبر"), ("محافظ", "استاندار"),
-        ("مستشار", "مشاور"), ("ملك", "پادشاه"), ("أمير", "امیر"), ("ولي العهد", "ولیعهد"), ("عضو", "عضو"))
-}
 _PLACE_WORDS = ("شهر", "کشور", "استان", "پایتخت", "منطقه", "روستا", "جزیره", "قاره", "دریای", "کوه", "رود",
                 "خیابان", "میدان", "بندر")
 _CONNECTORS = ("تا", "و", "از", "الی", "to", "and")
@@ -416,7 +395,7 @@ def asks_who_is(question: str, keys: Sequence[str] | None = None) -> bool:
 
 def _office_keys(keys: Sequence[str], language: str) -> list[str]:
     """A question's keys with the offices an English or Arabic question
-    names (:data:`_FOREIGN_OFFICES`) written as the Persian office, so that
+    names (:data:`FOREIGN_OFFICES`) written as the Persian office, so that
     they can be looked for in the articles; a Persian question's as they are."""
     if language == "fa":
         return list(keys)
@@ -427,7 +406,7 @@ def _office_keys(keys: Sequence[str], language: str) -> list[str]:
             # Arabic writes the article «ال» on the office («السفير»).
             phrase = tuple(key[2:] if language == "ar" and key.startswith("ال") and len(key) > 4 else key
                            for key in keys[index:index + length])
-            persian = _FOREIGN_OFFICES.get(phrase) or _FOREIGN_OFFICES.get(tuple(keys[index:index + length]))
+            persian = FOREIGN_OFFICES.get(phrase) or FOREIGN_OFFICES.get(tuple(keys[index:index + length]))
             if len(phrase) == length and persian:
                 written.extend(persian)
                 index += length

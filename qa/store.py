@@ -263,6 +263,10 @@ class LoadedIndex:
         """Return the words (search tokens) that occur in some chunk."""
         return self._lexical.known_words(words)
 
+    def vocabulary(self) -> list[str]:
+        """Return every search token some chunk holds (words and joined pairs)."""
+        return self._lexical.vocabulary()
+
     def chunk_vectors_for(self, chunks: Sequence[Chunk]) -> np.ndarray:
         """Return the stored vectors of chunks of this index."""
         return self._chunk_index.vectors([self.chunks.row_of(chunk.chunk_id) for chunk in chunks])

@@ -301,9 +301,13 @@ _LATIN_DIGRAPHS = (("sh", "S"), ("ch", "C"), ("kh", "k"), ("gh", "k"), ("zh", "s
 _LATIN_SOUNDS = {**dict.fromkeys("bp", "b"), **dict.fromkeys("td", "t"), **dict.fromkeys("szx", "s"),
                  **dict.fromkeys("kgq", "k"), "j": "j", "h": "h", "f": "f", "r": "r", "l": "l", "m": "m", "n": "n"}
 _SOFT_C = re.compile(r"c(?=[eiy])")
+# Vowels by class, for name_skeleton(vowels=True): "e" is left unwritten in
+# Persian ("Tehran", «تهران»), "w" after a vowel is one («Moscow», «مسکو»).
+_LATIN_VOWELS = {"a": "A", "i": "I", "y": "I", "o": "U", "u": "U", "w": "U"}
+_PERSIAN_VOWELS = {"ا": "A", "ع": "A", "ی": "I", "و": "U"}
 
 
-def name_skeleton(word: str) -> str:
+def name_skeleton(word: str, vowels: bool = False) -> str:
     """Return the consonant skeleton of a name, alike in Latin, Persian and
     Arabic letters: "Putin", «پوتین» and «بوتين» all give ``btn``.
 
@@ -314,6 +318,11 @@ def name_skeleton(word: str) -> str:
 
     Args:
         word: A name, one word or several (spaces and ZWNJs are ignored).
+
+        vowels: Keep the vowels too, as three classes (``A``, ``I``, ``U``:
+            "Putin" and «پوتین» give ``bUtIn``); Persian leaves short vowels
+            unwritten, so "e" and the unwritten vowels drop out. A finer key
+            for telling apart the words of one skeleton.
 
     Returns:
         Its skeleton: one letter per consonant sound, repeats merged; "" for
@@ -326,11 +335,16 @@ def name_skeleton(word: str) -> str:
         key = _SOFT_C.sub("s", key).replace("c", "k")
         # Russian names end in "-ov", which Persian writes «-وف» (Lavrov, «لاوروف»).
         key = key[:-1] + "f" if key.endswith("v") else key
-        sounds = [sound if sound in "SC" else _LATIN_SOUNDS.get(sound, "") for sound in key]
+        sounds = [sound if sound in "SC" else _LATIN_SOUNDS.get(sound, "") or
+                  (_LATIN_VOWELS.get(sound, "") if vowels else "") for sound in key]
+        # Persian writes any opening vowel on an alef («اصفهان», Isfahan).
+        if vowels and sounds and sounds[0] in ("I", "U"):
+            sounds[0] = "A"
     else:
         # A final ه is a vowel («روسیه», Russia), not the h of «الله».
         key = key[:-1] if key.endswith("ه") and len(key) > 2 else key
-        sounds = [_NAME_SOUNDS.get(letter, "") for letter in key]
+        sounds = [_NAME_SOUNDS.get(letter, "") or (_PERSIAN_VOWELS.get(letter, "") if vowels else "")
+                  for letter in key]
     skeleton = ""
     for sound in sounds:
         if sound and not skeleton.endswith(sound):

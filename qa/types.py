@@ -79,6 +79,28 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class BridgedQuestion:
+    """An English or Arabic question written in the articles' Persian words
+    (see :mod:`qa.bridge`).
+
+    Attributes:
+        concepts: What the question names, each as the index's Persian
+            tokens that write it («countries» → («کشور», «کشورها»)).
+        absent_names: Names the question gives (English words with a capital)
+            that neither the glossary nor any word of the index sounds like:
+            "France" in articles that never mention it.
+    """
+
+    concepts: tuple[tuple[str, ...], ...] = ()
+    absent_names: tuple[str, ...] = ()
+
+    @property
+    def tokens(self) -> list[str]:
+        """The concepts' tokens, each once: what BM25 is asked."""
+        return list(dict.fromkeys(token for group in self.concepts for token in group))
+
+
+@dataclass(frozen=True)
 class Citation:
     """A numbered source of an answer, with the sentences used from it."""
 

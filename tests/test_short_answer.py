@@ -168,7 +168,7 @@ def hash_index(tmp_path_factory):
     ("کازان", True),                                   # a word of the articles
     ("رئیس‌جمهور", True),                              # with ZWNJ; the articles wrote it without
     ("When did Pezeshkian arrive in Moscow?", True),   # asks something; the evidence decides
-    ("what is xyz?", True),                            # asks something; the evidence decides (abstains)
+    ("what is xyz?", True),                            # asks something; without its bridge, the evidence decides
     # English words that name no topic: nothing is asked (they were answered
     # with a cited sentence, evidence 0.79–0.82 over the 0.758 threshold)
     ("who said?", False),
@@ -180,6 +180,24 @@ def test_questions_without_substance(hash_index, question, expected):
     from qa.answer import has_substance
 
     assert has_substance(question, hash_index) is expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("When did Pezeshkian arrive in Moscow?", True),
+    ("Who is Putin?", True),
+    ("what is xyz?", False),                           # names nothing the articles write
+    ("Who is the president of France?", False),        # a name the articles never write
+    ("How do I install Python on Windows?", False),    # "Python" sounds like «پوتین», Windows like nothing
+    ("متى وصل بزشكيان إلى موسكو؟", True),
+    ("ما هي أفضل وصفة للكبسة؟", False),
+])
+def test_english_and_arabic_questions_without_substance(hash_index, question, expected):
+    from qa.answer import has_substance
+    from qa.bridge import Bridge
+    from qa.text import question_language
+
+    bridged = Bridge(hash_index.vocabulary()).read(question, question_language(question))
+    assert has_substance(question, hash_index, bridged) is expected
 
 
 @pytest.mark.parametrize("kind, text, fits", [

@@ -134,6 +134,24 @@ def test_name_skeleton(text, expected):
     assert name_skeleton(text) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Putin", "bUtIn"),
+    ("پوتین", "bUtIn"),
+    ("بوتين", "bUtIn"),                # Arabic letters
+    ("Tehran", "thrAn"),               # "e" is left unwritten in Persian
+    ("تهران", "thrAn"),
+    ("Moscow", "mUskU"),               # "w" after a vowel is one
+    ("مسکو", "mskU"),                  # the short vowel unwritten
+    ("Isfahan", "AsfAhAn"),            # an opening vowel is written on an alef
+    ("اصفهان", "AsfhAn"),
+    ("عشق‌آباد", "ASkAbAt"),           # ع a vowel, ZWNJ aside
+    ("۱۴۰۳", ""),
+    ("", ""),
+])
+def test_name_skeleton_with_vowels(text, expected):
+    assert name_skeleton(text, vowels=True) == expected
+
+
 @pytest.mark.parametrize("first, second, expected", [
     ("Putin", "پوتین", True),
     ("Mishustin", "میشوتسین", True),   # the seed articles' spelling: two consonants swapped

@@ -1,0 +1,307 @@
+"""Persian search words for a question asked in English or Arabic.
+
+BM25 matches words, and an English or Arabic question shares none with
+Persian articles but stray numbers: "Who is the prime minister of Russia?"
+finds the passage that names «نخست‌وزیر روسیه» only by meaning, and e5-small's
+cross-lingual meaning ranks it ninth. A bridge writes the question's words
+as the Persian words the articles use, for the lexical retriever alone:
+
+* news words through a glossary (``qa/glossary.tsv``: "airport" →
+  «فرودگاه», «مطار» → «فرودگاه»), with the offices of
+  :data:`FOREIGN_OFFICES`;
+* names through their sound among the index's own words
+  (:func:`~qa.text.name_skeleton`: "Mishustin" → «میشوتسین», «بزشكيان» →
+  «پزشکیان»): a name is the one word no glossary can hold;
+* Arabic words the articles write the same way («تفاهم», «الاقتصادي» →
+  «اقتصادی»), their article «ال» and joined prefixes off.
+
+Each Persian word also stands for its inflected forms in the index
+(«تحریم» for «تحریمها», «تحریمهای»): the articles' forms, not the glossary's.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .types import BridgedQuestion
+from .text import (ARABIC_FUNCTION_WORDS, ENGLISH_FUNCTION_WORDS, name_skeleton, search_key, search_tokens,
+                   stopwords)
+
+GLOSSARY_FILE = Path(__file__).with_name("glossary.tsv")
+
+# Offices named in English and Arabic questions, as the Persian office the
+# articles write: "Who is the prime minister of Russia?" asks for the
+# «نخست‌وزیر», and so does «رئيس وزراء روسيا» (Arabic puts «رئيس» first, which
+# alone reads as «رئیس»). "President" stays the broad «رئیس»: the president of
+# a research centre is one too.
+FOREIGN_OFFICES: dict[tuple[str, ...], tuple[str, ...]] = {
+    tuple(search_key(foreign).split()): tuple(search_key(persian).split()) for foreign, persian in (
+        ("prime minister", "نخست وزیر"), ("premier", "نخست وزیر"), ("vice president", "معاون"),
+        ("deputy", "معاون"), ("president", "رئیس"), ("head", "رئیس"), ("chairman", "رئیس"),
+        ("ambassador", "سفیر"), ("envoy", "سفیر"), ("minister", "وزیر"), ("spokesman", "سخنگو"),
+        ("spokeswoman", "سخنگو"), ("spokesperson", "سخنگو"), ("director", "مدیر"), ("manager", "مدیر"),
+        ("secretary general", "دبیرکل"), ("secretary", "دبیر"), ("representative", "نماینده"),
+        ("commander", "فرمانده"), ("leader", "رهبر"), ("governor", "استاندار"), ("mayor", "شهردار"),
+        ("adviser", "مشاور"), ("advisor", "مشاور"), ("prosecutor", "دادستان"), ("counterpart", "همتای"),
+        ("member", "عضو"), ("senator", "سناتور"), ("chancellor", "صدراعظم"), ("king", "پادشاه"),
+        ("emir", "امیر"), ("crown prince", "ولیعهد"),
+        ("رئيس وزراء", "نخست وزیر"), ("رئيس الوزراء", "نخست وزیر"), ("نائب الرئيس", "معاون"),
+        ("نائب", "معاون"), ("رئيس", "رئیس"), ("سفير", "سفیر"), ("وزير", "وزیر"), ("متحدث", "سخنگو"),
+        ("ناطق", "سخنگو"), ("مدير", "مدیر"), ("الأمين العام", "دبیرکل"), ("أمين عام", "دبیرکل"),
+        ("ممثل", "نماینده"), ("قائد", "فرمانده"), ("زعيم", "رهبر"), ("محافظ", "استاندار"),
+        ("مستشار", "مشاور"), ("ملك", "پادشاه"), ("أمير", "امیر"), ("ولي العهد", "ولیعهد"), ("عضو", "عضو"))
+}
+
+# Words that say nothing of a topic in an Arabic question, with the
+# question words of ARABIC_FUNCTION_WORDS (search keys).
+_ARABIC_STOPWORDS = frozenset(search_key(word) for word in (
+    "من", "في", "إلى", "على", "عن", "مع", "بين", "بعد", "قبل", "خلال", "حول", "منذ", "عند", "لدى", "كم", "أي",
+    "أية", "هذا", "هذه", "ذلك", "تلك", "هل", "لم", "لن", "قد", "كان", "كانت", "قال", "قالت", "أن", "إن", "إنه",
+    "انه", "أنه", "التي", "الذي", "الذين", "ما", "ماذا", "مرة", "ثم", "أو", "كل", "بعض", "عدد", "وفق", "حسب",
+    "بأنه", "بان", "بأن", "نحو", "إلى", "لأول", "الأول", "اول")) | frozenset(
+    search_key(word) for word in ARABIC_FUNCTION_WORDS)
+# Persian endings an article's word may carry after the glossary's form
+# (the seed articles lost their ZWNJs: «تحریمها», «همکاریهای»).
+_ENDINGS = ("ها", "های", "هایی", "ی", "ای", "ان", "ات", "یها", "یهای")
+# English endings taken off a question's word when the word itself is not in the glossary.
+_ENGLISH_ENDINGS = ("'s", "ies", "es", "s", "ed", "ing", "d")
+# Arabic letters joined before a word: و "and", ب "in/with", ل "to", ف "so".
+_ARABIC_PREFIXES = ("و", "ب", "ل", "ف", "وب", "ول", "فب")
+# Short words BM25's joined pairs put before or after a name («پزشکیانو»).
+_JOINERS = ("و", "به", "با", "از", "در", "را", "که", "این", "آن")
+_LATIN_WORD = re.compile(r"[A-Za-z]+(?:'s)?")
+_LONGEST_PHRASE = 4
+# How alike, with their vowels, a name and a word of its skeleton must sound
+# (difflib's ratio), and how far below the likest a word may be.
+_MIN_LIKENESS = 0.7
+_LIKENESS_MARGIN = 0.05
+
+
+@lru_cache(maxsize=1)
+def glossary() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Return the glossary: foreign phrase (search-key words) → Persian words.
+
+    Read from ``qa/glossary.tsv`` and the offices of :data:`FOREIGN_OFFICES`.
+    """
+    entries = dict(FOREIGN_OFFICES)
+    for line in GLOSSARY_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        foreign, _, persian = line.partition("\t")
+        entries.setdefault(tuple(search_key(foreign).split()), tuple(search_key(persian).split()))
+    return entries
+
+
+class Bridge:
+    """Writes English and Arabic questions as Persian search tokens of one index.
+
+    Args:
+        vocabulary: The index's lexical tokens (BM25's vocabulary).
+    """
+
+    def __init__(self, vocabulary: Iterable[str]) -> None:
+        self._words = sorted(word for word in vocabulary if " " not in word)
+        self._known = frozenset(self._words)
+        self._sounds: dict[str, list[str]] | None = None
+
+    def _by_sound(self) -> dict[str, list[str]]:
+        # Built on the first foreign name asked about, one skeleton a word:
+        # 0.7 s for the 98,000 tokens of PQuAD's 1,103 paragraphs (2-core AMD EPYC).
+        if self._sounds is None:
+            sounds: dict[str, list[str]] = {}
+            for word in self._words:
+                if not word.isdigit() and not word.isascii() and not self._is_pair(word):
+                    skeleton = name_skeleton(word)
+                    if len(skeleton) >= 3:
+                        sounds.setdefault(skeleton, []).append(word)
+            self._sounds = sounds
+        return self._sounds
+
+    def _is_pair(self, word: str) -> bool:
+        """Whether a token is two words written as one with a stopword
+        («پزشکیانو» is «پزشکیان و»): BM25 indexes those pairs too."""
+        for joiner in _JOINERS:
+            if (word.startswith(joiner) and word[len(joiner):] in self._known) or \
+                    (word.endswith(joiner) and word[:-len(joiner)] in self._known):
+                return True
+        return False
+
+    def sounding(self, name: str) -> list[str]:
+        """Return the index's words that sound like ``name``: the same
+        skeleton (:func:`~qa.text.name_skeleton`), or for a long one two
+        neighbouring consonants swapped (Mishustin, «میشوتسین»). Shorter
+        skeletons must be equal: with a swap, "Putin" (btn) would meet
+        «بنیاد» (bnt)."""
+        skeleton = name_skeleton(name)
+        if len(skeleton) < 3:
+            return []
+        variants = {skeleton}
+        if len(skeleton) >= 5:
+            variants |= {skeleton[:i] + skeleton[i + 1] + skeleton[i] + skeleton[i + 2:]
+                         for i in range(len(skeleton) - 1)}
+        table = self._by_sound()
+        candidates = {word for variant in variants for word in table.get(variant, ())}
+        if not candidates:
+            return []
+        # A skeleton is coarse: in PQuAD's 98,000 words "Putin" (btn) also
+        # sounds like «بدن», «بایدن» and «ابادان». The vowels tell them apart
+        # («پوتین» and "Putin" are both bUtIn): the nearest ones are kept.
+        heard = name_skeleton(name, vowels=True)
+        likeness = {word: SequenceMatcher(None, heard, name_skeleton(word, vowels=True)).ratio()
+                    for word in candidates}
+        best = max(likeness.values())
+        return sorted(word for word, value in likeness.items()
+                      if value >= _MIN_LIKENESS and value >= best - _LIKENESS_MARGIN)
+
+    def forms(self, persian: str) -> list[str]:
+        """Return the index's forms of a Persian word: itself and it with a
+        Persian ending (:data:`_ENDINGS`), those the index holds."""
+        found = [persian] if persian in self._known else []
+        start = bisect_left(self._words, persian)
+        for word in self._words[start:start + 200]:
+            if not word.startswith(persian):
+                break
+            if word[len(persian):] in _ENDINGS:
+                found.append(word)
+        return found
+
+    def _persian(self, words: Sequence[str]) -> list[str]:
+        # search_tokens adds the pair written as one («نخست وزیر» →
+        # «نخستوزیر»), as the seed articles write it.
+        return list(dict.fromkeys(form for token in search_tokens(" ".join(words)) for form in self.forms(token)))
+
+    def read(self, question: str, language: str) -> BridgedQuestion:
+        """Write an English or Arabic question in the index's Persian words.
+
+        Args:
+            question: The question as asked.
+            language: Its language (:func:`~qa.text.question_language`),
+                ``en`` or ``ar``.
+
+        Returns:
+            Its concepts, one group of Persian tokens each (the question's
+            words the bridge cannot write left out), and the names it gives
+            that the articles never write (English only: Arabic has no
+            capitals to tell a name).
+        """
+        if language == "en":
+            return self._english(question)
+        return BridgedQuestion(tuple(self._arabic(question)))
+
+    def _english(self, question: str) -> BridgedQuestion:
+        found = _LATIN_WORD.findall(question)
+        keys = [word.casefold().removesuffix("'s") for word in found]
+        groups: list[tuple[str, ...]] = []
+        absent: list[str] = []
+        index = 0
+        entries = glossary()
+        while index < len(keys):
+            for length in range(min(_LONGEST_PHRASE, len(keys) - index), 0, -1):
+                persian = _english_entry(keys[index:index + length], entries)
+                if persian:
+                    groups.append(tuple(self._persian(persian)))
+                    index += length
+                    break
+            else:
+                word, key = found[index], keys[index]
+                # Names are written with a capital; a lower-case English word
+                # that no glossary holds sounds like Persian words by chance.
+                if key not in ENGLISH_FUNCTION_WORDS and word[:1].isupper():
+                    sounding = self.sounding(key)
+                    groups.append(tuple(sounding))
+                    # Two consonants or fewer ("Jalali", jl) say too little
+                    # to tell that a name is absent.
+                    if not sounding and len(name_skeleton(key)) >= 3:
+                        absent.append(word)
+                index += 1
+        return BridgedQuestion(tuple(group for group in groups if group), tuple(absent))
+
+    def _arabic(self, question: str) -> list[tuple[str, ...]]:
+        keys = [word for word in re.findall(r"\w+", search_key(question)) if not word.isdigit()]
+        stop = _ARABIC_STOPWORDS
+        groups: list[tuple[str, ...]] = []
+        index = 0
+        entries = glossary()
+        while index < len(keys):
+            for length in range(min(_LONGEST_PHRASE, len(keys) - index), 0, -1):
+                persian = _arabic_entry(keys[index:index + length], entries)
+                if persian:
+                    groups.append(tuple(self._persian(persian)))
+                    index += length
+                    break
+            else:
+                key = keys[index]
+                index += 1
+                if key in stop:
+                    continue
+                stems = _arabic_stems(key)
+                written = [stem for stem in stems if stem in self._known and stem not in stopwords()]
+                if written:
+                    groups.append((written[0],))
+                    continue
+                # An Arabic verb of a three-letter root is four letters with
+                # its prefix («تعقد», "is held") and sounds like Persian
+                # words by chance («تاکید»); names are longer.
+                for stem in (stem for stem in stems if len(stem) >= 5):
+                    sounding = self.sounding(stem)
+                    if sounding:
+                        groups.append(tuple(sounding))
+                        break
+        return [group for group in groups if group]
+
+
+def _english_entry(keys: Sequence[str], entries: dict[tuple[str, ...], tuple[str, ...]]) -> tuple[str, ...] | None:
+    """The glossary's Persian for English words, the last word's ending off if need be."""
+    phrase = tuple(keys)
+    if phrase in entries:
+        return entries[phrase]
+    last = phrase[-1]
+    for ending in _ENGLISH_ENDINGS:
+        if last.endswith(ending) and len(last) - len(ending) >= 3:
+            stem = last[:-len(ending)] + ("y" if ending == "ies" else "")
+            for candidate in (stem, stem + "e"):
+                if phrase[:-1] + (candidate,) in entries:
+                    return entries[phrase[:-1] + (candidate,)]
+    return None
+
+
+def _arabic_stems(word: str) -> list[str]:
+    """A word of an Arabic question as written, and without its joined
+    prefix and article («وبالاتحاد» → «بالاتحاد», «الاتحاد», «اتحاد»), longest first."""
+    stems = [word]
+    for prefix in ("",) + _ARABIC_PREFIXES:
+        if not word.startswith(prefix):
+            continue
+        rest = word[len(prefix):]
+        if rest.startswith("ال") and len(rest) > 4:
+            rest = rest[2:]
+        if len(rest) >= 3 and rest not in stems:
+            stems.append(rest)
+    return stems
+
+
+def _arabic_entry(keys: Sequence[str], entries: dict[tuple[str, ...], tuple[str, ...]]) -> tuple[str, ...] | None:
+    """The glossary's Persian for Arabic words, prefixes and «ال» off each if need be."""
+    if tuple(keys) in entries:
+        return entries[tuple(keys)]
+    options = [_arabic_stems(key) for key in keys]
+    if len(keys) == 1:
+        for stem in options[0][1:]:
+            if (stem,) in entries:
+                return entries[(stem,)]
+        return None
+    # A phrase: each word without its prefix and «ال» («الجندي المجهول»).
+    return _arabic_phrases().get(tuple(stems[-1] for stems in options))
+
+
+@lru_cache(maxsize=1)
+def _arabic_phrases() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """The glossary's Arabic phrases keyed by their words' bare stems."""
+    return {tuple(_arabic_stems(word)[-1] for word in phrase): persian
+            for phrase, persian in glossary().items()
+            if len(phrase) > 1 and not any(word.isascii() for word in phrase)}

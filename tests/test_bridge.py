@@ -1,0 +1,104 @@
+"""The bridge from English and Arabic questions to the articles' Persian words (qa/bridge.py)."""
+
+import pytest
+
+from qa.bridge import GLOSSARY_FILE, Bridge, glossary
+from qa.text import search_key, search_tokens
+from qa.types import BridgedQuestion
+
+# An index's vocabulary as BM25 holds it: search keys of the articles'
+# words (ZWNJs lost, as in the seed articles) and joined pairs («پزشکیانو»).
+ARTICLE = ("مسعود پزشکیان و ولادیمیر پوتین در مسکو دیدار کردند. میخائیل میشوتسین نخستوزیر روسیه "
+           "از تحریمهای آمریکا و همکاریهای ایران گفت. کاظم جلالی سفیر ایران در فرودگاه مهرآباد بود. "
+           "تفاهم نامه اقتصادی امضا شد و اتحادیه اقتصادی اوراسیا.")
+VOCABULARY = set(search_tokens(ARTICLE))
+
+
+@pytest.fixture(scope="module")
+def bridge():
+    return Bridge(VOCABULARY)
+
+
+def keys(text):
+    return tuple(search_key(word) for word in text.split())
+
+
+@pytest.mark.parametrize("question, expected", [
+    # glossary words, a plural taken off, a phrase before its words
+    ("Which airport?", [keys("فرودگاه")]),
+    ("What about the sanctions?", [keys("تحریمهای")]),
+    ("Who is the prime minister of Russia?", [keys("نخستوزیر"), keys("روسیه")]),
+    # names by their sound: exact for three consonants, one swap allowed from five
+    ("When did Putin arrive?", [keys("پوتین")]),
+    ("Who is Mishustin?", [keys("میشوتسین")]),
+    ("Pezeshkian met Putin in Moscow", [keys("پزشکیان"), keys("دیدار"), keys("پوتین"), keys("مسکو")]),
+    # lower-case words no glossary holds are not names
+    ("what is xyz and python?", []),
+    ("", []),
+])
+def test_english_concepts(bridge, question, expected):
+    assert list(bridge.read(question, "en").concepts) == expected
+
+
+@pytest.mark.parametrize("question, absent", [
+    ("Who is the president of France?", ("France",)),
+    ("How do I install Windows?", ("Windows",)),
+    # two consonants say too little to call a name absent
+    ("What did Jalali say?", ()),
+    ("Who is Putin?", ()),
+])
+def test_names_the_articles_never_write_are_absent(bridge, question, absent):
+    assert bridge.read(question, "en").absent_names == absent
+
+
+@pytest.mark.parametrize("question, expected", [
+    # Arabic letters unified (ي ك), the article «ال» and a joined «و» / «ب» off
+    ("من هو رئيس وزراء روسيا الذي التقى بزشكيان؟",
+     [keys("نخستوزیر"), keys("روسیه"), keys("دیدار"), keys("پزشکیان")]),
+    ("أين التقى بزشكيان وبوتين؟", [keys("دیدار"), keys("پزشکیان"), keys("پوتین")]),
+    # a word the articles write the same way, and a glossary phrase
+    ("ما هو الاتحاد الاقتصادي؟", [keys("اتحادیه"), keys("اقتصادی")]),
+    ("كم مذكرة تفاهم وقعت؟", [keys("تفاهمنامه"), keys("امضا")]),
+    # a four-letter verb («تعقد», "is held") is not read as a name («تاکید»)
+    ("أين تعقد قمة؟", []),
+    ("", []),
+])
+def test_arabic_concepts(bridge, question, expected):
+    assert list(bridge.read(question, "ar").concepts) == expected
+
+
+def test_tokens_are_the_concepts_once_each():
+    bridged = BridgedQuestion(((search_key("کشور"), search_key("کشورها")), (search_key("کشورها"),)))
+    assert bridged.tokens == [search_key("کشور"), search_key("کشورها")]
+
+
+def test_forms_are_the_index_words_with_persian_endings(bridge):
+    # «همکاری» is not in the index, «همکاریهای» is; «ایرانی» would be, «ایرانشهر» is not an ending
+    assert bridge.forms(search_key("همکاری")) == [search_key("همکاریهای")]
+    assert bridge.forms(search_key("تحریم")) == [search_key("تحریمهای")]
+    assert bridge.forms(search_key("گردشگری")) == []
+
+
+def test_the_vowels_choose_among_words_of_one_skeleton():
+    # In a large archive many words share "Putin"'s skeleton (btn).
+    bridge = Bridge({search_key(word) for word in ("پوتین", "بدن", "بایدن", "ابادان", "بتن")})
+    assert bridge.sounding("Putin") == [search_key("پوتین")]
+    assert bridge.sounding("بوتين") == [search_key("پوتین")]
+
+
+def test_joined_pairs_are_not_names(bridge):
+    # BM25 indexes «پزشکیان و» as «پزشکیانو»: it sounds like Pezeshkian too
+    assert search_key("پزشکیانو") in VOCABULARY
+    assert bridge.sounding("Pezeshkian") == [search_key("پزشکیان")]
+
+
+def test_glossary_file_is_well_formed():
+    for number, line in enumerate(GLOSSARY_FILE.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        foreign, tab, persian = line.partition("\t")
+        assert tab and foreign.strip() and persian.strip(), f"line {number}: {line!r}"
+        assert not any(ch.isascii() and ch.isalpha() for ch in persian), f"line {number}: {line!r}"
+    entries = glossary()
+    assert entries[("airport",)] == (search_key("فرودگاه"),)
+    assert entries[("prime", "minister")] == keys("نخست وزیر")
