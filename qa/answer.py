@@ -20,8 +20,8 @@ import numpy as np
 from .retrieval import near_duplicates
 from .text import (ENGLISH_FUNCTION_WORDS, content_words, question_language, search_key, search_tokens, stopwords,
                    words)
-from .short_answer import (best_span, describing_complement, is_yes_no, question_keys, question_shape,
-                           yes_no_clause)
+from .short_answer import (asked_offices, best_span, describing_complement, is_yes_no, question_keys,
+                           question_shape, yes_no_clause)
 from .speakers import (asked_name, asks_quote, asks_speaker, name_title, quoted_clause, speaker_name, speaker_of,
                        speaker_title, title_holder)
 from .types import Answer, Article, BridgedQuestion, Citation, Hit, ShortAnswer, Span
@@ -470,7 +470,7 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
         found = quoted_clause(question, texts)
     else:
         found = next(filter(None, (step(question, texts) for step in QUESTION_STEPS)), None) \
-            or find_span(question, texts)
+            or find_span(question, texts) or _office_speaker(question, chosen, names)
     if found is None:
         return chosen, None
     position, span = found
@@ -524,6 +524,30 @@ def _add_sentence(chosen: list[ScoredSentence], position: int, inside: Span, hit
                                                sentence.overlap_vouches))
     while len(chosen) > max_sentences:
         chosen.pop(max(i for i in range(len(chosen)) if i not in (position, position + 1)))
+
+
+def _office_speaker(question: str, chosen: Sequence[ScoredSentence],
+                    names: Sequence[Span | None]) -> tuple[int, Span] | None:
+    """Asked who holds an office, the name of a sentence's speaker given by
+    that office: «سفیر جمهوری اسلامی ایران در فدراسیون روسیه ... گفت:»
+    followed by «کاظم جلالی ... افزود:» answers "Who is Iran's ambassador to
+    Russia?" with «کاظم جلالی». Tried when the reader finds nothing: it was
+    trained on Persian questions and finds no span for this English one
+    (the Persian question it answers itself).
+
+    Returns:
+        (sentence position, the name's span in the sentence's text as read,
+        name first), or None.
+    """
+    offices = asked_offices(question)
+    if not offices:
+        return None
+    for position, (sentence, name) in enumerate(zip(chosen, names)):
+        if name is not None:
+            written = search_key(sentence.text).replace(" ", "")
+            if any(office in written for office in offices):
+                return position, Span(0, name.end - name.start)
+    return None
 
 
 def _speakers(chosen: Sequence[ScoredSentence], hits: Sequence[Hit], index: AnswerSource,

@@ -219,6 +219,11 @@ class Bridge:
                     if not sounding and len(name_skeleton(key)) >= 3:
                         absent.append(word)
                 index += 1
+        # Persian words in an English question are the articles' own: a
+        # follow-up rewritten with the earlier answer's name ("What did
+        # کاظم جلالی say ...?").
+        persian = " ".join(re.findall(r"[^\x00-\x7f]+", question))
+        groups.extend((token,) for token in dict.fromkeys(search_tokens(persian)) if token in self._known)
         return BridgedQuestion(tuple(group for group in groups if group), tuple(absent))
 
     def _arabic(self, question: str) -> list[tuple[str, ...]]:

@@ -454,9 +454,16 @@ def asks_identity(question: str, keys: Sequence[str] | None = None) -> bool:
     return bool(keys) and (asks_who_is(question, keys) or keys[-1] in _COPULAS)
 
 
-def _asked_offices(question: str, keys: Sequence[str]) -> frozenset[str]:
+def asked_offices(question: str, keys: Sequence[str] | None = None) -> frozenset[str]:
     """The offices (as search keys, written as one word) a who-holds
-    question asks about; none for any other question."""
+    question asks about («سفیر», also for "Who is Iran's ambassador?"); none
+    for any other question.
+
+    Args:
+        question: The question.
+        keys: Its :func:`question_keys`, when already computed.
+    """
+    keys = question_keys(question) if keys is None else keys
     if not asks_identity(question, keys):
         return frozenset()
     language = question_language(question)
@@ -527,7 +534,7 @@ def holds_other_office(question: str, text: str, start: int, end: int,
         title after the span's first word (in the span, or right after it: a
         comma or spaces between) is another office's.
     """
-    offices = _asked_offices(question, question_keys(question) if keys is None else keys)
+    offices = asked_offices(question, question_keys(question) if keys is None else keys)
     if not offices:
         return False
     words = sentence_words(text[start:end]) + _words_after(text, end)
@@ -577,7 +584,7 @@ def office_fits(question: str, sentence: str, start: int, end: int, keys: Sequen
             if holds_other_office(question, other, found, found + len(name), keys):
                 return False
             found = other.find(name, found + 1)
-    offices = _asked_offices(question, keys)
+    offices = asked_offices(question, keys)
     words = sentence_words(sentence)
     named = [index for index in range(len(words))
              if any("".join(word.key for word in words[index:index + 2]).startswith(office) for office in offices)]

@@ -560,7 +560,10 @@ def quoted_clause(question: str, sentences: Sequence[str]) -> tuple[int, Span] |
     # Who the question asks about, its words run together («نخست وزیر روسیه» → «نخستوزیرروسیه»).
     asked_speaker = "".join(keys[:marker[0]]) if marker else ""
     speaker_words = set(keys[:marker[0]]) & topic if marker else set()
-    arabic_script = any("\u0600" <= ch <= "\u06ff" for ch in question)
+    # An English question rewritten with the earlier answer's Persian name
+    # ("What did کاظم جلالی ... say about the agreement?") is still English:
+    # its topic words are never in a Persian clause.
+    arabic_script = question_language(question) != "en"
     best: tuple[float, int, Span] | None = None
     for position, sentence in enumerate(sentences):
         colon = sentence.find(":")

@@ -381,6 +381,31 @@ def test_english_questions_about_what_the_articles_never_name_abstain(seed_assis
     check_abstains(seed_assistant, {"question": question})
 
 
+@pytest.mark.parametrize("question", [
+    # The article gives the ambassador by title in one sentence («سفیر ...
+    # گفت:») and by name in the next («کاظم جلالی ... افزود:»); the reader,
+    # trained on Persian questions, found no span for these (the issue's
+    # example; it had been answered «مسعود پزشکیان», then nothing).
+    "Who is Iran's ambassador to Russia?",
+    "من هو سفير إيران لدى روسيا؟",
+])
+def test_office_asked_in_english_or_arabic_is_answered_by_the_speakers_name(seed_assistant, question):
+    answer = seed_assistant.ask(question)
+    assert answer.short_answer is not None and answer.short_answer.text == "کاظم جلالی"
+    # the sentence that names him is cited beside the one that gives his title
+    assert "کاظم جلالی" in answer.answer and "سفیر" in answer.answer
+
+
+def test_an_english_follow_up_keeps_the_earlier_answers_persian_name(seed_assistant):
+    from qa.conversation import Turn
+
+    first = seed_assistant.ask("Who is Iran's ambassador to Russia?")
+    answer = seed_assistant.ask("And where did he say it?", history=[Turn.of(first)])
+    assert "کاظم جلالی" in answer.retrieval_query
+    # the bridge reads the Persian name in the English question
+    assert answer.short_answer is not None and answer.short_answer.text == "مسکو"
+
+
 def test_what_someone_said_is_a_quote_or_nothing(seed_assistant):
     # The articles quote the president on sanctions, never the prime minister:
     # his sentence of the meeting is no answer, nor is a name (the reader's
