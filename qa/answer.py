@@ -186,7 +186,7 @@ def score_sentences(question: str, query_vector: np.ndarray, hits: Sequence[Hit]
         hits: Retrieved passages, best first.
         index: The index holding their sentence vectors.
         concepts: For an English or Arabic question, what it names as
-            Persian tokens (:meth:`qa.bridge.Bridge.concepts`): the shared
+            Persian tokens (:meth:`qa.bridge.Bridge.read`): the shared
             words are counted among them, one a group, since the question's
             own words are never in a Persian sentence.
 
@@ -203,26 +203,18 @@ def score_sentences(question: str, query_vector: np.ndarray, hits: Sequence[Hit]
     total_weight = sum(weights.values())
     cues = question_cues(question)
     scored: list[ScoredSentence] = []
-    seen: set[tuple[str, Span]] = set()
-    for rank, hit in enumerate(hits):
-        article = index.articles[hit.chunk.doc_id]
-        # Overlapping chunks share a sentence: score it once, for the better-ranked chunk.
-        spans = [span for span in hit.chunk.sentences if (hit.chunk.doc_id, span) not in seen]
-        seen.update((hit.chunk.doc_id, span) for span in spans)
-        if not spans:
-            continue
-        similarities = index.sentence_vectors_for(hit.chunk.doc_id, spans) @ query_vector
-        for span, similarity in zip(spans, similarities):
-            text = article.text[span.start:span.end]
-            if len(text.split()) < DEFAULT_ANSWER.min_sentence_words:
-                continue
-            shared = _shared_words(question_words, question_pairs, text)
-            overlap = sum(weights[w] for w in shared) / total_weight if total_weight else 0.0
-            key = search_key(text)
-            cue = 1.0 if cues and any(_CUE_ANSWERS[c].search(key) for c in cues) else 0.0
-            scored.append(ScoredSentence(rank, span, text, float(similarity), overlap, cue))
+    for rank, span, text, similarity in _candidate_sentences(hits, index, query_vector):
+        shared = _shared_words(question_words, question_pairs, text)
+        overlap = sum(weights[w] for w in shared) / total_weight if total_weight else 0.0
+        scored.append(ScoredSentence(rank, span, text, similarity, overlap, _cue(cues, text)))
     scored.sort(key=lambda s: -s.score)
     return scored
+
+
+def _cue(cues: Sequence[str], text: str) -> float:
+    """1.0 when a sentence holds what the question asks for (a date for «کی»)."""
+    key = search_key(text)
+    return 1.0 if cues and any(_CUE_ANSWERS[c].search(key) for c in cues) else 0.0
 
 
 def _candidate_sentences(hits: Sequence[Hit], index: AnswerSource, query_vector: np.ndarray):
@@ -254,8 +246,7 @@ def _score_sentences_by_concepts(question: str, query_vector: np.ndarray, hits: 
     for rank, span, text, similarity in _candidate_sentences(hits, index, query_vector):
         tokens = set(search_tokens(text))
         held = sum(weight for group, weight in zip(concepts, weights) if tokens.intersection(group))
-        key = search_key(text)
-        cue = 1.0 if cues and any(_CUE_ANSWERS[c].search(key) for c in cues) else 0.0
+        cue = _cue(cues, text)
         overlap = held / total_weight if total_weight else 0.0
         scored.append(ScoredSentence(rank, span, text, similarity, overlap, cue, overlap_vouches=False))
     scored.sort(key=lambda s: -s.score)
