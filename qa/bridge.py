@@ -26,7 +26,7 @@ from bisect import bisect_left
 from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from .types import BridgedQuestion
 from .text import (ARABIC_FUNCTION_WORDS, ENGLISH_FUNCTION_WORDS, name_skeleton, search_key, search_tokens,
@@ -198,27 +198,20 @@ class Bridge:
         keys = [word.casefold().removesuffix("'s") for word in found]
         groups: list[tuple[str, ...]] = []
         absent: list[str] = []
-        index = 0
-        entries = glossary()
-        while index < len(keys):
-            for length in range(min(_LONGEST_PHRASE, len(keys) - index), 0, -1):
-                persian = _english_entry(keys[index:index + length], entries)
-                if persian:
-                    groups.append(tuple(self._persian(persian)))
-                    index += length
-                    break
-            else:
-                word, key = found[index], keys[index]
-                # Names are written with a capital; a lower-case English word
-                # that no glossary holds sounds like Persian words by chance.
-                if key not in ENGLISH_FUNCTION_WORDS and word[:1].isupper():
-                    sounding = self.sounding(key)
-                    groups.append(tuple(sounding))
-                    # Two consonants or fewer ("Jalali", jl) say too little
-                    # to tell that a name is absent.
-                    if not sounding and len(name_skeleton(key)) >= 3:
-                        absent.append(word)
-                index += 1
+        for index, persian in _longest_entries(keys, _english_entry):
+            if persian:
+                groups.append(tuple(self._persian(persian)))
+                continue
+            word, key = found[index], keys[index]
+            # Names are written with a capital; a lower-case English word
+            # that no glossary holds sounds like Persian words by chance.
+            if key not in ENGLISH_FUNCTION_WORDS and word[:1].isupper():
+                sounding = self.sounding(key)
+                groups.append(tuple(sounding))
+                # Two consonants or fewer ("Jalali", jl) say too little
+                # to tell that a name is absent.
+                if not sounding and len(name_skeleton(key)) >= 3:
+                    absent.append(word)
         # Persian words in an English question are the articles' own: a
         # follow-up rewritten with the earlier answer's name ("What did
         # کاظم جلالی say ...?").
@@ -228,40 +221,55 @@ class Bridge:
 
     def _arabic(self, question: str) -> list[tuple[str, ...]]:
         keys = [word for word in re.findall(r"\w+", search_key(question)) if not word.isdigit()]
-        stop = _ARABIC_STOPWORDS
         groups: list[tuple[str, ...]] = []
-        index = 0
-        entries = glossary()
-        while index < len(keys):
-            for length in range(min(_LONGEST_PHRASE, len(keys) - index), 0, -1):
-                persian = _arabic_entry(keys[index:index + length], entries)
-                if persian:
-                    groups.append(tuple(self._persian(persian)))
-                    index += length
+        for index, persian in _longest_entries(keys, _arabic_entry):
+            if persian:
+                groups.append(tuple(self._persian(persian)))
+                continue
+            key = keys[index]
+            if key in _ARABIC_STOPWORDS:
+                continue
+            stems = _arabic_stems(key)
+            written = [stem for stem in stems if stem in self._known and stem not in stopwords()]
+            if written:
+                groups.append((written[0],))
+                continue
+            # An Arabic verb of a three-letter root is four letters with
+            # its prefix («تعقد», "is held") and sounds like Persian
+            # words by chance («تاکید»); names are longer.
+            for stem in (stem for stem in stems if len(stem) >= 5):
+                sounding = self.sounding(stem)
+                if sounding:
+                    groups.append(tuple(sounding))
                     break
-            else:
-                key = keys[index]
-                index += 1
-                if key in stop:
-                    continue
-                stems = _arabic_stems(key)
-                written = [stem for stem in stems if stem in self._known and stem not in stopwords()]
-                if written:
-                    groups.append((written[0],))
-                    continue
-                # An Arabic verb of a three-letter root is four letters with
-                # its prefix («تعقد», "is held") and sounds like Persian
-                # words by chance («تاکید»); names are longer.
-                for stem in (stem for stem in stems if len(stem) >= 5):
-                    sounding = self.sounding(stem)
-                    if sounding:
-                        groups.append(tuple(sounding))
-                        break
         return [group for group in groups if group]
 
 
-def _english_entry(keys: Sequence[str], entries: dict[tuple[str, ...], tuple[str, ...]]) -> tuple[str, ...] | None:
+def _longest_entries(keys: Sequence[str], entry: Callable[[Sequence[str]], tuple[str, ...] | None],
+                     ) -> Iterator[tuple[int, tuple[str, ...] | None]]:
+    """Walk a question's words, taking at each place the longest phrase the
+    glossary holds ("prime minister" before "minister").
+
+    Yields:
+        (the phrase's first word, its Persian words), or (a word, None)
+        where no phrase starts.
+    """
+    index = 0
+    while index < len(keys):
+        for length in range(min(_LONGEST_PHRASE, len(keys) - index), 0, -1):
+            persian = entry(keys[index:index + length])
+            if persian:
+                yield index, persian
+                index += length
+                break
+        else:
+            yield index, None
+            index += 1
+
+
+def _english_entry(keys: Sequence[str]) -> tuple[str, ...] | None:
     """The glossary's Persian for English words, the last word's ending off if need be."""
+    entries = glossary()
     phrase = tuple(keys)
     if phrase in entries:
         return entries[phrase]
@@ -290,8 +298,9 @@ def _arabic_stems(word: str) -> list[str]:
     return stems
 
 
-def _arabic_entry(keys: Sequence[str], entries: dict[tuple[str, ...], tuple[str, ...]]) -> tuple[str, ...] | None:
+def _arabic_entry(keys: Sequence[str]) -> tuple[str, ...] | None:
     """The glossary's Persian for Arabic words, prefixes and «ال» off each if need be."""
+    entries = glossary()
     if tuple(keys) in entries:
         return entries[tuple(keys)]
     options = [_arabic_stems(key) for key in keys]
