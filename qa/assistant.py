@@ -295,11 +295,12 @@ class Assistant:
         texts = [rewrite_question(q.strip(), [turn if isinstance(turn, Turn) else Turn(turn) for turn in h])
                  for q, h in zip(questions, histories)]
         vectors = self.embedder.embed_queries(texts)
-        hits = retriever.search_batch(texts, k, mode, query_vectors=vectors)
+        bridged = [retriever.bridged(text) for text in texts]
+        hits = retriever.search_batch(texts, k, mode, query_vectors=vectors, bridged=bridged)
         find_span = self.span_finder
         return [compose_answer(q.strip(), vector, found, index, scoring_question=text, find_span=find_span,
-                               bridged=retriever.bridged(text))
-                for q, text, vector, found in zip(questions, texts, vectors, hits)]
+                               bridged=written)
+                for q, text, vector, found, written in zip(questions, texts, vectors, hits, bridged)]
 
     def ask(self, question: str, history: Sequence[Turn | str] = (), k: int | None = None,
             mode: str | None = None) -> Answer:

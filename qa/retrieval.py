@@ -88,11 +88,6 @@ class Retriever:
             self._bridge = Bridge(self.index.vocabulary())
         return self._bridge.read(query, language)
 
-    def lexical_tokens(self, query: str) -> list[str]:
-        """Return the BM25 tokens of a query: its own words, or for an English
-        or Arabic question the Persian words of its bridge (:mod:`qa.bridge`)."""
-        bridged = self.bridged(query)
-        return search_tokens(query) if bridged is None else bridged.tokens
 
     def _words(self, hit: Hit) -> frozenset[str]:
         key = hit.chunk.chunk_id
@@ -110,7 +105,8 @@ class Retriever:
         return kept
 
     def search_batch(self, queries: Sequence[str], k: int = 5, mode: str = "hybrid",
-                     query_vectors: np.ndarray | None = None) -> list[list[Hit]]:
+                     query_vectors: np.ndarray | None = None,
+                     bridged: Sequence[BridgedQuestion | None] | None = None) -> list[list[Hit]]:
         """Retrieve passages for several queries.
 
         Args:
@@ -118,6 +114,8 @@ class Retriever:
             k: Passages per query.
             mode: ``hybrid``, ``dense`` or ``lexical``.
             query_vectors: Precomputed query embeddings (computed when None).
+            bridged: Each query's :meth:`bridged` form, when already
+                computed (the answer reads it too).
 
         Returns:
             For each query, up to ``k`` hits, best first. Every hit carries its
@@ -130,15 +128,19 @@ class Retriever:
         depth = max(DEFAULT_RETRIEVAL.depth_factor * k, DEFAULT_RETRIEVAL.min_depth)
         dense = self.index.dense_search_batch(query_vectors, depth) if mode != "lexical" else None
         sentence = self.index.sentence_search_batch(query_vectors, depth) if mode == "hybrid" else None
-        lexical = (self.index.lexical_search_batch([self.lexical_tokens(q) for q in queries], depth)
-                   if mode != "dense" else None)
+        if bridged is None:
+            bridged = [self.bridged(query) for query in queries]
+        # BM25 reads an English or Arabic question's bridge, a Persian one's own words.
+        lexical = (self.index.lexical_search_batch(
+            [search_tokens(query) if written is None else written.tokens for query, written in zip(queries, bridged)],
+            depth) if mode != "dense" else None)
         results = []
         for number, vector in enumerate(query_vectors):
             if mode == "dense":
                 ranked = dense[number]
             elif mode == "lexical":
                 ranked = lexical[number]
-            elif question_language(queries[number]) != "fa":
+            elif bridged[number] is not None:
                 ranked = fuse([dense[number], sentence[number], lexical[number]],
                               weights=DEFAULT_RETRIEVAL.bridge_fusion_weights)
             else:
