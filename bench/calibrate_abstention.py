@@ -56,9 +56,10 @@ def main() -> None:
         language = question_language(text)
         answerable = bool(question.get("answerable", True))
         # A question without substance is not answered whatever its evidence.
-        if has_substance(text, index, bridged) or answerable:
+        substance = has_substance(text, index, bridged)
+        if substance or answerable:
             groups.setdefault(language, {True: [], False: []})[answerable].append(evidence)
-        gated = "" if has_substance(text, index, bridged) else "  (no substance: not answered)"
+        gated = "" if substance else "  (no substance: not answered)"
         print(f"{question['id']:6} {language} answerable={answerable!s:5} evidence={evidence:.3f}{gated}")
     thresholds = {}
     for language, values in sorted(groups.items()):
