@@ -198,7 +198,7 @@ class Bridge:
         keys = [word.casefold().removesuffix("'s") for word in found]
         groups: list[tuple[str, ...]] = []
         absent: list[str] = []
-        for index, persian in _longest_entries(keys, _english_entry):
+        for index, persian in longest_entries(keys, _english_entry):
             if persian:
                 groups.append(tuple(self._persian(persian)))
                 continue
@@ -222,7 +222,7 @@ class Bridge:
     def _arabic(self, question: str) -> list[tuple[str, ...]]:
         keys = [word for word in re.findall(r"\w+", search_key(question)) if not word.isdigit()]
         groups: list[tuple[str, ...]] = []
-        for index, persian in _longest_entries(keys, _arabic_entry):
+        for index, persian in longest_entries(keys, _arabic_entry):
             if persian:
                 groups.append(tuple(self._persian(persian)))
                 continue
@@ -245,10 +245,14 @@ class Bridge:
         return [group for group in groups if group]
 
 
-def _longest_entries(keys: Sequence[str], entry: Callable[[Sequence[str]], tuple[str, ...] | None],
+def longest_entries(keys: Sequence[str], entry: Callable[[Sequence[str]], tuple[str, ...] | None],
                      ) -> Iterator[tuple[int, tuple[str, ...] | None]]:
-    """Walk a question's words, taking at each place the longest phrase the
-    glossary holds ("prime minister" before "minister").
+    """Walk a question's words, taking at each place the longest phrase
+    ``entry`` writes in Persian ("prime minister" before "minister").
+
+    Args:
+        keys: The question's words (search keys).
+        entry: Persian words for a run of them, or None.
 
     Yields:
         (the phrase's first word, its Persian words), or (a word, None)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from .bridge import FOREIGN_OFFICES
+from .bridge import FOREIGN_OFFICES, longest_entries
 from .text import ARABIC_FUNCTION_WORDS, ENGLISH_FUNCTION_WORDS, question_language, search_key, stopwords
 from .types import Span
 
@@ -399,21 +399,16 @@ def _office_keys(keys: Sequence[str], language: str) -> list[str]:
     they can be looked for in the articles; a Persian question's as they are."""
     if language == "fa":
         return list(keys)
+
+    def office(phrase: Sequence[str]) -> tuple[str, ...] | None:
+        # Arabic writes the article «ال» on the office («السفير»).
+        bare = tuple(key[2:] if language == "ar" and key.startswith("ال") and len(key) > 4 else key
+                     for key in phrase)
+        return FOREIGN_OFFICES.get(bare) or FOREIGN_OFFICES.get(tuple(phrase))
+
     written: list[str] = []
-    index = 0
-    while index < len(keys):
-        for length in (2, 1):
-            # Arabic writes the article «ال» on the office («السفير»).
-            phrase = tuple(key[2:] if language == "ar" and key.startswith("ال") and len(key) > 4 else key
-                           for key in keys[index:index + length])
-            persian = FOREIGN_OFFICES.get(phrase) or FOREIGN_OFFICES.get(tuple(keys[index:index + length]))
-            if len(phrase) == length and persian:
-                written.extend(persian)
-                index += length
-                break
-        else:
-            written.append(keys[index])
-            index += 1
+    for index, persian in longest_entries(keys, office):
+        written.extend(persian or (keys[index],))
     return written
 
 
