@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from .types import BridgedQuestion
-from .text import (ARABIC_FUNCTION_WORDS, ENGLISH_FUNCTION_WORDS, name_skeleton, search_key, search_tokens,
-                   stopwords)
+from .text import (ARABIC_FUNCTION_WORDS, ENGLISH_FUNCTION_WORDS, name_skeleton, neighbour_swaps, search_key,
+                   search_tokens, stopwords)
 
 GLOSSARY_FILE = Path(__file__).with_name("glossary.tsv")
 
@@ -68,8 +68,9 @@ _ARABIC_STOPWORDS = frozenset(search_key(word) for word in (
 # Persian endings an article's word may carry after the glossary's form
 # (the seed articles lost their ZWNJs: «تحریمها», «همکاریهای»).
 _ENDINGS = ("ها", "های", "هایی", "ی", "ای", "ان", "ات", "یها", "یهای")
-# English endings taken off a question's word when the word itself is not in the glossary.
-_ENGLISH_ENDINGS = ("'s", "ies", "es", "s", "ed", "ing", "d")
+# English endings taken off a question's word when the word itself is not in
+# the glossary (the possessive "'s" is off already).
+_ENGLISH_ENDINGS = ("ies", "es", "s", "ed", "ing", "d")
 # Arabic letters joined before a word: و "and", ب "in/with", ل "to", ف "so".
 _ARABIC_PREFIXES = ("و", "ب", "ل", "ف", "وب", "ول", "فب")
 # Short words BM25's joined pairs put before or after a name («پزشکیانو»).
@@ -140,10 +141,7 @@ class Bridge:
         skeleton = name_skeleton(name)
         if len(skeleton) < 3:
             return []
-        variants = {skeleton}
-        if len(skeleton) >= 5:
-            variants |= {skeleton[:i] + skeleton[i + 1] + skeleton[i] + skeleton[i + 2:]
-                         for i in range(len(skeleton) - 1)}
+        variants = {skeleton} | (neighbour_swaps(skeleton) if len(skeleton) >= 5 else set())
         table = self._by_sound()
         candidates = {word for variant in variants for word in table.get(variant, ())}
         if not candidates:

@@ -313,12 +313,13 @@ def name_skeleton(word: str, vowels: bool = False) -> str:
 
     A user asks "Who is Putin?" or «من هو بوتين؟» about articles that write
     «پوتین»; the skeleton lets the name be found there. It is coarse (vowels
-    are gone, "Python" gives ``btn`` too), so it is used only to find an
-    asked name among the few sentences already retrieved for the question.
+    are gone, "Python" gives ``btn`` too): an asked name is looked for by it
+    among the few sentences already retrieved, and among the index's words
+    (:mod:`qa.bridge`) only with the vowels to choose between the words of
+    one skeleton.
 
     Args:
         word: A name, one word or several (spaces and ZWNJs are ignored).
-
         vowels: Keep the vowels too, as three classes (``A``, ``I``, ``U``:
             "Putin" and «پوتین» give ``bUtIn``); Persian leaves short vowels
             unwritten, so "e" and the unwritten vowels drop out. A finer key
@@ -367,10 +368,19 @@ def sounds_alike(first: str, second: str) -> bool:
         Whether they are taken for the same name.
     """
     one, other = name_skeleton(first), name_skeleton(second)
-    if len(one) < 3 or len(one) != len(other):
-        return False
-    if one == other:
-        return True
-    differ = [position for position, (a, b) in enumerate(zip(one, other)) if a != b]
-    return (len(differ) == 2 and differ[1] == differ[0] + 1
-            and one[differ[0]] == other[differ[1]] and one[differ[1]] == other[differ[0]])
+    return len(one) >= 3 and (one == other or other in neighbour_swaps(one))
+
+
+def neighbour_swaps(skeleton: str) -> set[str]:
+    """Return the skeletons made by swapping two neighbouring sounds of one
+    (``mSstn`` → ``Smstn``, ``mssTn``... the spelling «میشوتسین» of Mishustin
+    is one of them).
+
+    Args:
+        skeleton: A :func:`name_skeleton`.
+
+    Returns:
+        The swapped forms other than the skeleton itself.
+    """
+    swapped = {skeleton[:i] + skeleton[i + 1] + skeleton[i] + skeleton[i + 2:] for i in range(len(skeleton) - 1)}
+    return swapped - {skeleton}

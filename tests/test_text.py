@@ -3,8 +3,8 @@
 import pytest
 
 from qa.text import (
-    content_words, embedding_text, name_skeleton, search_key, search_tokens, sounds_alike, split_sentences,
-    stopwords, unify_letters, words,
+    content_words, embedding_text, name_skeleton, neighbour_swaps, search_key, search_tokens, sounds_alike,
+    split_sentences, stopwords, unify_letters, words,
 )
 
 ZWNJ = "\u200c"
@@ -165,3 +165,13 @@ def test_name_skeleton_with_vowels(text, expected):
 ])
 def test_sounds_alike(first, second, expected):
     assert sounds_alike(first, second) is expected
+
+
+@pytest.mark.parametrize("skeleton, expected", [
+    ("mSstn", {"Smstn", "msStn", "mStsn", "mSsnt"}),
+    ("aab", {"aba"}),          # swapping two equal sounds changes nothing
+    ("b", set()),
+    ("", set()),
+])
+def test_neighbour_swaps(skeleton, expected):
+    assert neighbour_swaps(skeleton) == expected
