@@ -390,7 +390,7 @@ def compose_answer(question: str, query_vector: np.ndarray, hits: Sequence[Hit],
         return Answer(question, ABSTAIN_MESSAGE[language], True, citations, scoring_question or question)
     chosen = _pick(scored, parameters)
     chosen, short = _short_answer(scoring_question or question, chosen, hits, index, find_span,
-                                  max(parameters.max_sentences, 2))
+                                  max(parameters.max_sentences, 2), bridged)
     numbers: dict[int, int] = {}
     evidence: dict[int, list[Span]] = {}
     parts = []
@@ -412,7 +412,7 @@ def compose_answer(question: str, query_vector: np.ndarray, hits: Sequence[Hit],
 
 
 def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequence[Hit], index: AnswerSource,
-                  find_span: SpanFinder, max_sentences: int,
+                  find_span: SpanFinder, max_sentences: int, bridged: BridgedQuestion | None = None,
                   ) -> tuple[list[ScoredSentence], tuple[int, Span] | None]:
     """Find the short answer in the chosen sentences.
 
@@ -438,6 +438,8 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
         index: The index holding the articles.
         find_span: The span finder.
         max_sentences: Most sentences an answer shows.
+        bridged: An English or Arabic question in the articles' words
+            (what it asks was said is found by them).
 
     Returns:
         The answer's sentences and (passage rank, span in the article) of
@@ -458,7 +460,7 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
         # What someone said is in a quote, or not in these sentences: given
         # none, the reader answered «نخستوزیر روسیه درباره تحریم‌ها چه گفت؟»
         # with «رئیسجمهور».
-        found = quoted_clause(question, texts)
+        found = quoted_clause(question, texts, bridged)
     else:
         found = next(filter(None, (step(question, texts) for step in QUESTION_STEPS)), None) \
             or find_span(question, texts) or _office_speaker(question, chosen, names)

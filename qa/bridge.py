@@ -64,6 +64,10 @@ _ARABIC_STOPWORDS = frozenset(search_key(word) for word in (
     "انه", "أنه", "التي", "الذي", "الذين", "ما", "ماذا", "مرة", "ثم", "أو", "كل", "بعض", "عدد", "وفق", "حسب",
     "بأنه", "بان", "بأن", "نحو", "إلى", "لأول", "الأول", "اول")) | frozenset(
     search_key(word) for word in ARABIC_FUNCTION_WORDS)
+# Words after which a question names its topic: "What did the ambassador
+# say about the agreement?" (before them, who spoke).
+_ENGLISH_ABOUT = frozenset({"about", "regarding", "concerning"})
+_ARABIC_ABOUT = frozenset(search_key(word) for word in ("عن", "حول", "بشأن", "بخصوص"))
 # Persian endings an article's word may carry after the glossary's form
 # (the seed articles lost their ZWNJs: «تحریمها», «همکاریهای»).
 _ENDINGS = ("ها", "های", "هایی", "ی", "ای", "ان", "ات", "یها", "یهای")
@@ -180,14 +184,19 @@ class Bridge:
         """
         if language == "en":
             return self._english(question)
-        return BridgedQuestion(tuple(self._arabic(question)))
+        groups, about = self._arabic(question)
+        return BridgedQuestion(groups, about=about)
 
     def _english(self, question: str) -> BridgedQuestion:
         found = _LATIN_WORD.findall(question)
         keys = [word.casefold().removesuffix("'s") for word in found]
         groups: list[tuple[str, ...]] = []
         absent: list[str] = []
+        # The first concept after "about", once the walk passes it.
+        about_start, about_from = _about_start(keys, _ENGLISH_ABOUT), None
         for index, persian in longest_entries(keys, _english_entry):
+            if about_from is None and about_start is not None and index >= about_start:
+                about_from = len(groups)
             if persian:
                 groups.append(tuple(self._persian(persian)))
                 continue
@@ -205,13 +214,18 @@ class Bridge:
         # follow-up rewritten with the earlier answer's name ("What did
         # کاظم جلالی say ...?").
         persian = " ".join(re.findall(r"[^\x00-\x7f]+", question))
+        about = _concepts(groups[about_from:]) if about_from is not None else ()
         groups.extend((token,) for token in dict.fromkeys(search_tokens(persian)) if token in self._known)
-        return BridgedQuestion(tuple(group for group in groups if group), tuple(absent))
+        return BridgedQuestion(_concepts(groups), tuple(absent), about)
 
-    def _arabic(self, question: str) -> list[tuple[str, ...]]:
+    def _arabic(self, question: str) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
         keys = [word for word in re.findall(r"\w+", search_key(question)) if not word.isdigit()]
         groups: list[tuple[str, ...]] = []
+        # The first concept after "about", once the walk passes it.
+        about_start, about_from = _about_start(keys, _ARABIC_ABOUT), None
         for index, persian in longest_entries(keys, _arabic_entry):
+            if about_from is None and about_start is not None and index >= about_start:
+                about_from = len(groups)
             if persian:
                 groups.append(tuple(self._persian(persian)))
                 continue
@@ -231,7 +245,18 @@ class Bridge:
                 if sounding:
                     groups.append(tuple(sounding))
                     break
-        return [group for group in groups if group]
+        about = _concepts(groups[about_from:]) if about_from is not None else ()
+        return _concepts(groups), about
+
+
+def _about_start(keys: Sequence[str], markers: frozenset[str]) -> int | None:
+    """Position of the first word after an "about" marker among ``keys``, or None."""
+    return next((position + 1 for position, key in enumerate(keys) if key in markers), None)
+
+
+def _concepts(groups: Sequence[tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:
+    """The groups that write something (a word the bridge cannot write is left out)."""
+    return tuple(group for group in groups if group)
 
 
 def longest_entries(keys: Sequence[str], entry: Callable[[Sequence[str]], tuple[str, ...] | None],

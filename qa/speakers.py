@@ -31,7 +31,7 @@ from typing import Iterator, Sequence
 from .short_answer import (OFFICE_WORDS, WHO_IS_OPENINGS, Word, asks_identity, clauses, question_keys,
                            question_shape, sentence_words)
 from .text import ENGLISH_FUNCTION_WORDS, question_language, search_key, sounds_alike, stopwords
-from .types import Span
+from .types import BridgedQuestion, Span
 
 
 def _keys(words: str) -> frozenset[str]:
@@ -490,13 +490,18 @@ def _title_before(sentence: str, words: Sequence[Word], name_start: int) -> Span
     return None
 
 
+# One thing a question asks about: a Persian word, or the Persian words that
+# write one of an English question's concepts.
+Topic = tuple[str, ...]
+
+
 # «... درباره تحریم‌ها چه گفت؟», "What did Putin say about trade?": the answer is what was said.
 _SAID_KEYS = _keys("گفت گفته گفتند اظهار اعلام تاکید عنوان بیان تصریح")
 _SAID_PLAIN = _keys("گفت گفته گفتند")
 _LIGHT_VERBS = _keys("کرد کردند کرده داشت داشتند")
 _PASSIVE = _keys("میشود میشوند میشد شود شده")
-_ENGLISH_SAY = frozenset({"say", "said", "says"})
-_ARABIC_SAY = _keys("قال قالت يقول")
+_ENGLISH_SAY = frozenset({"say", "said", "says", "discuss", "discussed", "tell", "told", "talk", "talked"})
+_ARABIC_SAY = _keys("قال قالت يقول ناقش ناقشا تحدث")
 _QUOTE_MAX_WORDS = 30
 # «درباره» ("about") and the phrases that say the same, as search keys.
 _ABOUT_PHRASES = tuple(tuple(search_key(word) for word in phrase.split()) for phrase in (
@@ -527,7 +532,8 @@ def asks_quote(question: str) -> bool:
     return search_key("ماذا") in keys and bool(_ARABIC_SAY & set(keys))
 
 
-def quoted_clause(question: str, sentences: Sequence[str]) -> tuple[int, Span] | None:
+def quoted_clause(question: str, sentences: Sequence[str],
+                  bridged: BridgedQuestion | None = None) -> tuple[int, Span] | None:
     """Return the clause of a quote that says what the question asks was said.
 
     A sentence quotes after its colon («... اظهار داشت: تداوم اجرای موافقتنامه
@@ -535,11 +541,16 @@ def quoted_clause(question: str, sentences: Sequence[str]) -> tuple[int, Span] |
     of the answer's sentences, the clause sharing most words with the question
     wins (its topic, «تجارت»); the speaker's words («پوتین») add to it, and
     «پوتین چه گفت؟» takes only a quote Putin speaks. A question in English
-    shares no words: the first quote's first clause.
+    or Arabic shares no words with the articles: its bridged concepts
+    stand for its words ("nuclear" → «هسته‌ای»); given none, the first
+    quote's first clause.
 
     Args:
         question: The question.
         sentences: The answer's sentences, best first.
+        bridged: An English or Arabic question in the articles' Persian
+            words (:class:`qa.types.BridgedQuestion`): its concepts, those
+            after "about" the topic proper.
 
     Returns:
         (sentence position, clause span in it), or None when the question
@@ -551,19 +562,23 @@ def quoted_clause(question: str, sentences: Sequence[str]) -> tuple[int, Span] |
         return None
     stop = stopwords()
     keys = [word.key for word in sentence_words(question)]
-    topic = set(keys) - stop - _SAID_KEYS - _ENGLISH_SAY
+    topic: set[Topic] = {(key,) for key in set(keys) - stop - _SAID_KEYS - _ENGLISH_SAY}
     # The words after «درباره» ("about", «در مورد», ...) are the topic proper,
     # which a clause must hold; the words before say who spoke («کاظم جلالی
     # سفیر ایران در روسیه درباره توافقنامه جامع چه گفت؟»).
     marker = _about_marker(keys)
-    about = set(keys[marker[1]:]) & topic if marker else set()
+    about = {(key,) for key in keys[marker[1]:]} & topic if marker else set()
     # Who the question asks about, its words run together («نخست وزیر روسیه» → «نخستوزیرروسیه»).
     asked_speaker = "".join(keys[:marker[0]]) if marker else ""
-    speaker_words = set(keys[:marker[0]]) & topic if marker else set()
+    speaker_words = {key for key in keys[:marker[0]] if (key,) in topic} if marker else set()
     # An English question rewritten with the earlier answer's Persian name
     # ("What did کاظم جلالی ... say about the agreement?") is still English:
     # its topic words are never in a Persian clause.
-    arabic_script = question_language(question) != "en"
+    must_hold = question_language(question) != "en"
+    if bridged and bridged.concepts:
+        topic, about, must_hold = set(bridged.concepts), set(bridged.about), True
+        # Who the question asks about is checked on Persian words only.
+        asked_speaker, speaker_words = "", set()
     best: tuple[float, int, Span] | None = None
     for position, sentence in enumerate(sentences):
         colon = sentence.find(":")
@@ -590,7 +605,7 @@ def quoted_clause(question: str, sentences: Sequence[str]) -> tuple[int, Span] |
             # Words the speaker's part holds («نخستوزیر روسیه») say who
             # speaks, not what about: the clause must hold another.
             held = _shared(topic - reporting, {word.key for word in sentence_words(sentence[clause.start:clause.end])})
-            if arabic_script and not ((held & about) if about else (held or open_topic)):
+            if must_hold and not ((held & about) if about else (held or open_topic)):
                 continue
             score = 3 * len(held & about) + 2 * len(held - about) + len(reporting) - position
             if best is None or score > best[0]:
@@ -617,9 +632,10 @@ def _same_word(asked: str, written: str) -> bool:
                for stem in stems)
 
 
-def _shared(asked: set[str], written: set[str]) -> set[str]:
-    """The asked words that ``written`` holds, endings aside."""
-    return {word for word in asked if word in written or any(_same_word(word, other) for other in written)}
+def _shared(asked: set[Topic], written: set[str]) -> set[Topic]:
+    """The asked topics that ``written`` holds in one of their words, endings aside."""
+    return {topic for topic in asked
+            if any(word in written or any(_same_word(word, other) for other in written) for word in topic)}
 
 
 def _apposition_end(sentence: str, end: int) -> int:

@@ -89,10 +89,14 @@ class BridgedQuestion:
         absent_names: Names the question gives (English words with a capital)
             that neither the glossary nor any word of the index sounds like:
             "France" in articles that never mention it.
+        about: The concepts written after "about" (Arabic «عن», «حول»):
+            the topic of "What did the ambassador say about the agreement?",
+            as opposed to who spoke.
     """
 
     concepts: tuple[tuple[str, ...], ...] = ()
     absent_names: tuple[str, ...] = ()
+    about: tuple[tuple[str, ...], ...] = ()
 
     @property
     def tokens(self) -> list[str]:

@@ -70,6 +70,21 @@ def test_arabic_concepts(bridge, question, expected):
     assert list(bridge.read(question, "ar").concepts) == expected
 
 
+@pytest.mark.parametrize("question, language, expected", [
+    # after "about" (Arabic «عن», «حول»): the topic, not who spoke
+    ("What did Iran's ambassador say about the sanctions?", "en", [keys("تحریمهای")]),
+    ("What did کاظم جلالی say about sanctions?", "en", [keys("تحریمهای")]),
+    ("ماذا قال بوتين عن العقوبات؟", "ar", [keys("تحریمهای")]),
+    ("ماذا قال بوتين حول روسيا؟", "ar", [keys("روسیه")]),
+    # no "about", or nothing the bridge writes after it
+    ("What did Putin say?", "en", []),
+    ("What did Putin say about xyz?", "en", []),
+    ("What did Putin say about", "en", []),
+])
+def test_about_concepts(bridge, question, language, expected):
+    assert list(bridge.read(question, language).about) == expected
+
+
 def test_tokens_are_the_concepts_once_each():
     bridged = BridgedQuestion(((search_key("کشور"), search_key("کشورها")), (search_key("کشورها"),)))
     assert bridged.tokens == [search_key("کشور"), search_key("کشورها")]

@@ -8,8 +8,8 @@ from qa.answer import compose_answer
 from qa.speakers import (asked_name, asks_quote, asks_speaker, goes_on, name_title, quoted_clause, speaker_name,
                          speaker_of, speaker_title, speech_subject,
                          title_holder)
-from qa.text import split_sentences
-from qa.types import Span
+from qa.text import search_key, split_sentences
+from qa.types import BridgedQuestion, Span
 from tests.conftest import open_hash_index
 from tests.test_pipeline_fast import HASH_PARAMETERS
 
@@ -257,6 +257,8 @@ def test_no_title_holder(question, sentences):
     ("وی در این باره چه اعلام کرد؟", True),
     ("What did Putin say about trade?", True),
     ("ماذا قال بوتين عن التجارة؟", True),
+    ("What did Putin and Pezeshkian discuss about the nuclear program?", True),
+    ("ماذا ناقش بوتين وبزشكيان؟", True),
     ("به تب شبه‌حصبه چه گفته می‌شود؟", False),                  # "what is it called"
     ("ماندلا در شرکت حقوقی به چه عنوان شروع به کار کرد؟", False),  # «عنوان» a title, not «عنوان کرد»
     ("چه کسی گفت سفر شما تاریخی است؟", False),                   # who said: the speaker is asked
@@ -305,6 +307,41 @@ SANCTIONS = ("به گزارش ایکنا، مسعود پزشکیان، رئیس 
 def test_quoted_clause(question, sentences, expected):
     position, span = quoted_clause(question, sentences)
     assert sentences[position][span.start:span.end] == expected
+
+
+NUCLEAR = ("پوتین همچنین با اشاره به تماسهای مستمر میان دو کشور تصریح کرد: دو کشور همچنین درباره فعالیتهای "
+           "صلحآمیز هستهای ایران نیز تعاملات مستمری دارند.")
+AGREEMENT = "کاظم جلالی افزود: روابط ایران و روسیه مهم است، توافقنامه جامع آماده امضا است."
+
+
+def concepts(*groups):
+    return tuple(tuple(search_key(word) for word in group.split()) for group in groups)
+
+
+@pytest.mark.parametrize("question, sentences, bridged, expected", [
+    # an English question's concepts stand for its words: the clause holding them
+    ("What did Putin and Pezeshkian discuss about Iran's nuclear program?", [TRADE, NUCLEAR],
+     BridgedQuestion(concepts("پوتین", "پزشکیان", "ایران ایرانی", "هستهای", "برنامه"),
+                     about=concepts("ایران ایرانی", "هستهای", "برنامه")),
+     "دو کشور همچنین درباره فعالیتهای صلحآمیز هستهای ایران نیز تعاملات مستمری دارند"),
+    # the concepts after "about" are what the clause must hold: not «روابط ایران و روسیه»
+    # for the ambassador of Iran to Russia
+    ("What did کاظم جلالی Iran's ambassador to Russia say about the comprehensive agreement?", [AGREEMENT],
+     BridgedQuestion(concepts("ایران ایرانی", "سفیر", "روسیه", "جامع", "توافق توافقنامه", "کاظم", "جلالی"),
+                     about=concepts("جامع", "توافق توافقنامه")),
+     "توافقنامه جامع آماده امضا است"),
+    ("ماذا قال بوتين عن التجارة؟", [GREETING, TRADE],
+     BridgedQuestion(concepts("پوتین", "تجارت"), about=concepts("تجارت")),
+     "تداوم اجرای موافقتنامه تجارت آزاد میان ایران و اتحادیه اقتصادی اوراسیا"),
+])
+def test_quoted_clause_of_a_bridged_question(question, sentences, bridged, expected):
+    position, span = quoted_clause(question, sentences, bridged)
+    assert sentences[position][span.start:span.end] == expected
+
+
+def test_a_bridged_topic_no_clause_holds_is_not_answered():
+    bridged = BridgedQuestion(concepts("پوتین", "گاز"), about=concepts("گاز"))
+    assert quoted_clause("What did Putin say about gas?", [TRADE], bridged) is None
 
 
 @pytest.mark.parametrize("question, sentences", [
