@@ -6,10 +6,12 @@ best answer sentence is computed over the seed index: our own questions
 the out-of-corpus ones (bench/out_of_corpus.jsonl) and, when ../shared is
 beside the checkout, the shared development questions. Per question
 language it prints the weakest answerable and the strongest unanswerable
-evidence and the midpoint between them (or, when they overlap, a threshold
-just under the weakest answerable); --write stores them for the embedder
+evidence and the midpoint between them (or, when they overlap or no
+unanswerable question counts, a threshold just under the weakest
+answerable); --write stores them for the embedder
 measured. Questions that are not answered whatever their evidence (no
-content word the articles hold, or a name they never write) do not count.
+content word the articles hold, a name or most of the words they never
+write) do not count.
 
     python bench/calibrate_abstention.py [--index index] [--embedder NAME] [--write]
 """
@@ -64,7 +66,13 @@ def main() -> None:
     thresholds = {}
     for language, values in sorted(groups.items()):
         weakest, strongest = min(values[True], default=1.0), max(values[False], default=0.0)
-        if weakest > strongest:
+        if not values[False]:
+            # Every unanswerable question was stopped before its evidence
+            # counted: nothing says how low the threshold may go, so it
+            # stays just under the weakest answerable question.
+            thresholds[language] = round(weakest - 0.002, 3)
+            note = "  (no unanswerable question reaches the threshold)"
+        elif weakest > strongest:
             thresholds[language], note = round((weakest + strongest) / 2, 3), ""
         else:
             # A wrong answer still shows its sources; a false abstention
@@ -72,7 +80,8 @@ def main() -> None:
             # just under the weakest answerable question.
             thresholds[language] = round(weakest - 0.002, 3)
             note = "  (they overlap: the unanswerable questions above it will be answered)"
-        print(f"{language}: weakest answerable {weakest:.3f}, strongest unanswerable {strongest:.3f}, "
+        strongest_text = f"{strongest:.3f}" if values[False] else "none"
+        print(f"{language}: weakest answerable {weakest:.3f}, strongest unanswerable {strongest_text}, "
               f"threshold {thresholds[language]:.3f}{note}")
     if args.write:
         table = read_thresholds()

@@ -184,21 +184,21 @@ class Bridge:
         """
         if language == "en":
             return self._english(question)
-        groups, about = self._arabic(question)
-        return BridgedQuestion(groups, about=about)
+        return self._arabic(question)
 
     def _english(self, question: str) -> BridgedQuestion:
         found = _LATIN_WORD.findall(question)
         keys = [word.casefold().removesuffix("'s") for word in found]
         groups: list[tuple[str, ...]] = []
         absent: list[str] = []
+        absent_words: list[str] = []
         # The first concept after "about", once the walk passes it.
         about_start, about_from = _about_start(keys, _ENGLISH_ABOUT), None
         for index, persian in longest_entries(keys, _english_entry):
             if about_from is None and about_start is not None and index >= about_start:
                 about_from = len(groups)
             if persian:
-                groups.append(tuple(self._persian(persian)))
+                groups.append(self._written(persian, keys[index], absent_words))
                 continue
             word, key = found[index], keys[index]
             # Names are written with a capital; a lower-case English word
@@ -216,18 +216,19 @@ class Bridge:
         persian = " ".join(re.findall(r"[^\x00-\x7f]+", question))
         about = _concepts(groups[about_from:]) if about_from is not None else ()
         groups.extend((token,) for token in dict.fromkeys(search_tokens(persian)) if token in self._known)
-        return BridgedQuestion(_concepts(groups), tuple(absent), about)
+        return BridgedQuestion(_concepts(groups), tuple(absent), about, tuple(absent_words))
 
-    def _arabic(self, question: str) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
+    def _arabic(self, question: str) -> BridgedQuestion:
         keys = [word for word in re.findall(r"\w+", search_key(question)) if not word.isdigit()]
         groups: list[tuple[str, ...]] = []
+        absent_words: list[str] = []
         # The first concept after "about", once the walk passes it.
         about_start, about_from = _about_start(keys, _ARABIC_ABOUT), None
         for index, persian in longest_entries(keys, _arabic_entry):
             if about_from is None and about_start is not None and index >= about_start:
                 about_from = len(groups)
             if persian:
-                groups.append(tuple(self._persian(persian)))
+                groups.append(self._written(persian, keys[index], absent_words))
                 continue
             key = keys[index]
             if key in _ARABIC_STOPWORDS:
@@ -246,7 +247,17 @@ class Bridge:
                     groups.append(tuple(sounding))
                     break
         about = _concepts(groups[about_from:]) if about_from is not None else ()
-        return _concepts(groups), about
+        return BridgedQuestion(_concepts(groups), (), about, tuple(absent_words))
+
+    def _written(self, persian: Sequence[str], word: str, absent_words: list[str]) -> tuple[str, ...]:
+        """The index's tokens for a glossary entry's Persian words; when there
+        are none, ``word`` joins ``absent_words`` unless a Persian word is a
+        stopword (BM25 leaves those out: «نخستین» for "first" is written
+        but not indexed)."""
+        written = tuple(self._persian(persian))
+        if not written and not any(search_key(persian_word) in stopwords() for persian_word in persian):
+            absent_words.append(word)
+        return written
 
 
 def _about_start(keys: Sequence[str], markers: frozenset[str]) -> int | None:

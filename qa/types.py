@@ -89,6 +89,9 @@ class BridgedQuestion:
         absent_names: Names the question gives (English words with a capital)
             that neither the glossary nor any word of the index sounds like:
             "France" in articles that never mention it.
+        absent_words: Glossary words of the question whose Persian the
+            articles never write: "population" («جمعیت») in articles on
+            Moscow that give none.
         about: The concepts written after "about" (Arabic «عن», «حول»):
             the topic of "What did the ambassador say about the agreement?",
             as opposed to who spoke.
@@ -97,6 +100,7 @@ class BridgedQuestion:
     concepts: tuple[tuple[str, ...], ...] = ()
     absent_names: tuple[str, ...] = ()
     about: tuple[tuple[str, ...], ...] = ()
+    absent_words: tuple[str, ...] = ()
 
     @property
     def tokens(self) -> list[str]:

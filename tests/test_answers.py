@@ -376,6 +376,10 @@ def test_bridged_questions_find_the_naming_sentence(seed_assistant, question):
     "Who is the president of France?",
     # nothing the articles write (it was answered with a deputy's title)
     "Who is xyz?",
+    # «جمعیت», «ساخت» are never written; «مسکو», «کرملین» alone found
+    # sentences at 0.79 and 0.77, above answerable English questions
+    "What is the population of Moscow?",
+    "When was the Kremlin built?",
 ])
 def test_english_questions_about_what_the_articles_never_name_abstain(seed_assistant, question):
     check_abstains(seed_assistant, {"question": question})

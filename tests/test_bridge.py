@@ -85,6 +85,19 @@ def test_about_concepts(bridge, question, language, expected):
     assert list(bridge.read(question, language).about) == expected
 
 
+@pytest.mark.parametrize("question, language, absent", [
+    # glossary words whose Persian the articles never write
+    ("What is the population of Moscow?", "en", ("population",)),
+    ("كم عدد سكان موسكو؟", "ar", ("سکان",)),
+    # written, or a stopword BM25 leaves out of the index («نخستین» for "first")
+    ("When did Putin and Pezeshkian first meet in Moscow?", "en", ()),
+    # a lower-case word no glossary holds is not known to be absent
+    ("What is the xyz of Moscow?", "en", ()),
+])
+def test_glossary_words_the_articles_never_write_are_absent(bridge, question, language, absent):
+    assert bridge.read(question, language).absent_words == absent
+
+
 def test_tokens_are_the_concepts_once_each():
     bridged = BridgedQuestion(((search_key("کشور"), search_key("کشورها")), (search_key("کشورها"),)))
     assert bridged.tokens == [search_key("کشور"), search_key("کشورها")]
