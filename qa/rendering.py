@@ -49,6 +49,15 @@ def ltr(text: str) -> str:
     return f"<bdi dir='ltr'>{html.escape(text)}</bdi>"
 
 
+def _own_direction(text: str) -> str:
+    """Escape a question and set it in the direction of its first letter: an
+    English follow-up rewritten with a Persian name ("What did کاظم جلالی
+    say ...?") read in the panel's right-to-left order came out as
+    "... Iran's ambassador to کاظم جلالی What did"."""
+    first = next((character for character in text if character.isalpha()), "")
+    return ltr(text) if first.isascii() and first else f"<bdi>{html.escape(text)}</bdi>"
+
+
 def _marked(text: str, offset: int, short: ShortAnswer | None) -> str:
     """Escape ``text`` (which starts at ``offset`` in the article), the short
     answer inside it in ``<strong class='short-answer'>``."""
@@ -89,8 +98,7 @@ def render_sources(answer: Answer | None, articles: Mapping[str, Article]) -> st
     heading = "نزدیک‌ترین بخش‌ها (پاسخ پرسش را در بر ندارند)" if answer.abstained else "منابع"
     parts = [f"<div class='rtl sources'><h3>{heading}</h3>"]
     if answer.rewritten_question:
-        parts.append("<p class='rewritten'>پرسش با توجه به گفتگو: "
-                     f"<bdi>{html.escape(answer.rewritten_question)}</bdi></p>")
+        parts.append(f"<p class='rewritten'>پرسش با توجه به گفتگو: {_own_direction(answer.rewritten_question)}</p>")
     for citation in answer.citations:
         meta_parts = [f"<bdi>{html.escape(citation.source)}</bdi>"] if citation.source else []
         meta_parts += [ltr(part) for part in (citation.date, citation.path) if part]

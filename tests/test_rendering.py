@@ -122,6 +122,18 @@ def test_short_answer_comes_first_in_bold_and_is_marked_in_its_source():
     assert "short-answer" not in render_sources(Answer("q", "a [1]", False, (citation,), short_answer=other), {})
 
 
+@pytest.mark.parametrize("rewritten, expected", [
+    # an English rewrite runs left to right, the Persian name inside it too
+    ("What did کاظم جلالی say about <the> agreement?",
+     "<bdi dir='ltr'>What did کاظم جلالی say about &lt;the&gt; agreement?</bdi>"),
+    ("کاظم جلالی درباره توافقنامه چه گفت؟", "<bdi>کاظم جلالی درباره توافقنامه چه گفت؟</bdi>"),
+    ("ماذا قال جلالي؟", "<bdi>ماذا قال جلالي؟</bdi>"),
+])
+def test_the_rewritten_question_keeps_its_own_direction(rewritten, expected):
+    html_out = render_sources(Answer("q", "a", False, (), rewritten), {})
+    assert f"<p class='rewritten'>پرسش با توجه به گفتگو: {expected}</p>" in html_out
+
+
 def test_sources_escape_markup_and_anchor_each_card():
     citation = Citation(1, "d", "d.txt", "<b>t</b>", None, None, "c", "<script>alert(1)</script> متن", 0, 34, 1.0,
                         (Span(0, 25),))
