@@ -80,6 +80,14 @@ class AnswerParameters:
             ``answer.put_dominant_first``).
         min_sentence_words: Shorter lines («برچسبها», «انتهای پیام») are page
             furniture, never an answer sentence.
+        bridged_later_sentence_penalty: For an English or Arabic question,
+            what the reader's span score (start + end logits) loses per
+            sentence after the first: the reader cannot align such a
+            question's words with Persian sentences, so their order decides
+            unless it is much surer of a later one. Chosen on
+            ``bench/cross_lingual_fresh.jsonl`` (F1 0.304 → 0.415; the first
+            20 questions unchanged at 1 and 2, 4 lost one), checked on
+            ``bench/cross_lingual_unseen.jsonl``, written after (0.321 → 0.446).
         abstain_below: Best-sentence score under which the sources are taken
             not to hold the answer, by embedder and by question language.
             Read from ``qa/abstention_thresholds.json``, which
@@ -94,6 +102,7 @@ class AnswerParameters:
     dominant_overlap: float = 0.4
     dominance_margin: float = 0.05
     min_sentence_words: int = 3
+    bridged_later_sentence_penalty: float = 2.0
     abstain_below: dict[str, dict[str, float]] = field(default_factory=lambda: read_thresholds())
 
     def threshold(self, embedder: str, language: str) -> float:

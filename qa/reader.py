@@ -31,7 +31,8 @@ import numpy as np
 from .files import sha256_file
 from .short_answer import (fits_kind, office_fits, question_keys, question_shape, reader_question, repeats_question,
                            trim_to_kind)
-from .text import unify_letters
+from .parameters import DEFAULT_ANSWER
+from .text import question_language, unify_letters
 from .types import Span
 
 if TYPE_CHECKING:
@@ -131,14 +132,19 @@ class SpanReader:
         model_path: The reader's ONNX file (:func:`ensure_reader`).
         settings: Lengths the reader was trained with.
         threads: Intra-op threads; None lets ONNX Runtime use every physical core.
+        later_sentence_penalty: What an English or Arabic question's span
+            loses per sentence after the first
+            (:attr:`qa.parameters.AnswerParameters.bridged_later_sentence_penalty`).
     """
 
     def __init__(self, prepared: "PreparedModel", model_path: Path, settings: ReaderSettings = ReaderSettings(),
-                 threads: int | None = None) -> None:
+                 threads: int | None = None,
+                 later_sentence_penalty: float = DEFAULT_ANSWER.bridged_later_sentence_penalty) -> None:
         from .embedding import EmbedderError
         from .onnx_embedding import cpu_session, shared_tokenizer
 
         self.settings = settings
+        self.later_sentence_penalty = later_sentence_penalty
         try:
             # The embedder's tokenizer, not a second copy (290 MB each).
             self._tokenizer = shared_tokenizer(str(prepared.tokenizer_file))
@@ -183,11 +189,23 @@ class SpanReader:
         inputs = np.array([ids], dtype=np.int64)
         starts, ends = self._session.run(None, {"input_ids": inputs, "attention_mask": np.ones_like(inputs)})
         sentence_of = token_sentences(sequence_ids, offsets, bounds)
-        spans = []
-        for first, last in best_token_spans(starts[0], ends[0], sentence_of, self.settings.max_answer_tokens):
+        # The reader cannot align an English or Arabic question's words with
+        # a Persian sentence: there the sentences' order (by meaning and the
+        # bridge's concepts) decides, unless the reader is much surer of a
+        # later sentence ("In which city ... the Tomb of the Unknown
+        # Soldier?" took «ترکمنستان» from the third sentence).
+        penalty = self.later_sentence_penalty if question_language(question) != "fa" else 0.0
+        scored = []
+        # Penalised, spans ranked below the reader's first ten may come first.
+        keep = 20 if penalty else 10
+        for first, last in best_token_spans(starts[0], ends[0], sentence_of, self.settings.max_answer_tokens,
+                                            keep=keep):
             start, end = widen_to_words(context, *trim_span(context, offsets[first][0], offsets[last][1]))
             if start < end:
-                spans.append((int(sentence_of[first]), start, end))
+                sentence = int(sentence_of[first])
+                scored.append((float(starts[0][first] + ends[0][last]) - penalty * sentence, sentence, start, end))
+        scored.sort(key=lambda item: -item[0])  # stable: equal scores keep the reader's order
+        spans = [(sentence, start, end) for _, sentence, start, end in scored]
         if not spans:
             return None
         # The reader sometimes reads «کی» (when) as colloquial "who" and

@@ -201,6 +201,40 @@ def test_trained_reader_points_at_the_answer(question, sentences, expected):
     assert expected in text and len(text.split()) <= 6, text
 
 
+# The sentences the assistant gave "On what date did Pezeshkian meet Putin
+# during his trip to China?", best first.
+_CHINA_SENTENCES = [
+    "به گزارش تابناک به نقل از پایگاه اطلاع رسانی ریاست جمهوری، مسعود پزشکیان شامگاه دوشنبه ۱۰ شهریور ۱۴۰۴، "
+    "در ادامه برنامههای دومین روز سفر به چین، در دیدار آقای «ولادیمیر پوتین» رئیس جمهور روسیه، ضمن ابراز "
+    "خرسندی از فرصت ایجاد شده برای این دیدار و رایزنی اظهار داشت: روند مستمر تعاملات با روسیه برای ما بسیار "
+    "باارزش است.",
+    "نخستوزیر روسیه روز جمعه در دیدار با رئیس جمهوری اسلامی ایران که در سفری رسمی به مسکو سفر کرده است، "
+    "خطاب به دکتر پزشکیان گفت: سفر شما به مسکو، تاریخی است.",
+    "مسعود پزشکیان امروز ۲۸ دی ماه ۱۴۰۳ پشت میزی در کرملین مینشیند که آن سوی دیگرش ولادیمیر پوتین قرار دارد.",
+]
+
+
+@pytest.mark.model
+def test_an_english_question_prefers_the_reader_s_span_in_an_earlier_sentence():
+    """The reader cannot align "China" with «چین» and rates the third
+    sentence's date higher; the sentences' order (by meaning and the bridge)
+    knows better unless the reader is much surer."""
+    from qa.bundled_model import ensure_model
+    from qa.config import Settings
+    from qa.reader import ReaderSettings, SpanReader, ensure_reader
+
+    prepared = ensure_model(Settings.from_env().model_cache)
+    settings = ReaderSettings.for_weights(READER_WEIGHTS)
+    question = "On what date did Pezeshkian meet Putin during his trip to China?"
+
+    def answer(reader):
+        position, span = reader.find_span(question, _CHINA_SENTENCES)
+        return _CHINA_SENTENCES[position][span.start:span.end]
+
+    assert "۱۰ شهریور" in answer(SpanReader(prepared, ensure_reader(prepared), settings))
+    assert "۲۸ دی" in answer(SpanReader(prepared, ensure_reader(prepared), settings, later_sentence_penalty=0.0))
+
+
 # Sentences the assistant gave "Who is Iran's ambassador to Russia?": neither
 # names the ambassador, and the reader rated the president's name first.
 _PRESIDENT_SENTENCES = [
