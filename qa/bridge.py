@@ -189,65 +189,80 @@ class Bridge:
     def _english(self, question: str) -> BridgedQuestion:
         found = _LATIN_WORD.findall(question)
         keys = [word.casefold().removesuffix("'s") for word in found]
-        groups: list[tuple[str, ...]] = []
         absent: list[str] = []
-        absent_words: list[str] = []
-        # The first concept after "about", once the walk passes it.
-        about_start, about_from = _about_start(keys, _ENGLISH_ABOUT), None
-        for index, persian in longest_entries(keys, _english_entry):
-            if about_from is None and about_start is not None and index >= about_start:
-                about_from = len(groups)
-            if persian:
-                groups.append(self._written(persian, keys[index], absent_words))
-                continue
+
+        def unlisted(index: int) -> tuple[str, ...]:
             word, key = found[index], keys[index]
             # Names are written with a capital; a lower-case English word
             # that no glossary holds sounds like Persian words by chance.
-            if key not in ENGLISH_FUNCTION_WORDS and word[:1].isupper():
-                sounding = self.sounding(key)
-                groups.append(tuple(sounding))
-                # Two consonants or fewer ("Jalali", jl) say too little
-                # to tell that a name is absent.
-                if not sounding and len(name_skeleton(key)) >= 3:
-                    absent.append(word)
+            if key in ENGLISH_FUNCTION_WORDS or not word[:1].isupper():
+                return ()
+            sounding = tuple(self.sounding(key))
+            # Two consonants or fewer ("Jalali", jl) say too little to
+            # tell that a name is absent.
+            if not sounding and len(name_skeleton(key)) >= 3:
+                absent.append(word)
+            return sounding
+
+        groups, about, absent_words = self._walk(keys, _english_entry, _ENGLISH_ABOUT, unlisted)
         # Persian words in an English question are the articles' own: a
         # follow-up rewritten with the earlier answer's name ("What did
         # کاظم جلالی say ...?").
         persian = " ".join(re.findall(r"[^\x00-\x7f]+", question))
-        about = _concepts(groups[about_from:]) if about_from is not None else ()
         groups.extend((token,) for token in dict.fromkeys(search_tokens(persian)) if token in self._known)
-        return BridgedQuestion(_concepts(groups), tuple(absent), about, tuple(absent_words))
+        return BridgedQuestion(_concepts(groups), tuple(absent), about, absent_words)
 
     def _arabic(self, question: str) -> BridgedQuestion:
         keys = [word for word in re.findall(r"\w+", search_key(question)) if not word.isdigit()]
-        groups: list[tuple[str, ...]] = []
-        absent_words: list[str] = []
-        # The first concept after "about", once the walk passes it.
-        about_start, about_from = _about_start(keys, _ARABIC_ABOUT), None
-        for index, persian in longest_entries(keys, _arabic_entry):
-            if about_from is None and about_start is not None and index >= about_start:
-                about_from = len(groups)
-            if persian:
-                groups.append(self._written(persian, keys[index], absent_words))
-                continue
+
+        def unlisted(index: int) -> tuple[str, ...]:
             key = keys[index]
             if key in _ARABIC_STOPWORDS:
-                continue
+                return ()
             stems = _arabic_stems(key)
             written = [stem for stem in stems if stem in self._known and stem not in stopwords()]
             if written:
-                groups.append((written[0],))
-                continue
+                return (written[0],)
             # An Arabic verb of a three-letter root is four letters with
             # its prefix («تعقد», "is held") and sounds like Persian
             # words by chance («تاکید»); names are longer.
             for stem in (stem for stem in stems if len(stem) >= 5):
                 sounding = self.sounding(stem)
                 if sounding:
-                    groups.append(tuple(sounding))
-                    break
+                    return tuple(sounding)
+            return ()
+
+        groups, about, absent_words = self._walk(keys, _arabic_entry, _ARABIC_ABOUT, unlisted)
+        return BridgedQuestion(_concepts(groups), (), about, absent_words)
+
+    def _walk(self, keys: Sequence[str], entry: Callable[[Sequence[str]], tuple[str, ...] | None],
+              about_markers: frozenset[str], unlisted: Callable[[int], tuple[str, ...]],
+              ) -> tuple[list[tuple[str, ...]], tuple[tuple[str, ...], ...], tuple[str, ...]]:
+        """Write a question's words in the index's Persian words.
+
+        Args:
+            keys: The question's words.
+            entry: The glossary's Persian for a run of them
+                (:func:`longest_entries`).
+            about_markers: Words after which the question names its topic.
+            unlisted: The Persian tokens for the word at a position that
+                starts no glossary phrase (``()`` for none).
+
+        Returns:
+            A group of tokens per phrase and word (empty where nothing is
+            written), the concepts after the first "about" marker, and the
+            glossary words the index never writes (:meth:`_written`).
+        """
+        groups: list[tuple[str, ...]] = []
+        absent_words: list[str] = []
+        # The first group after "about", once the walk passes it.
+        about_start, about_from = _about_start(keys, about_markers), None
+        for index, persian in longest_entries(keys, entry):
+            if about_from is None and about_start is not None and index >= about_start:
+                about_from = len(groups)
+            groups.append(self._written(persian, keys[index], absent_words) if persian else unlisted(index))
         about = _concepts(groups[about_from:]) if about_from is not None else ()
-        return BridgedQuestion(_concepts(groups), (), about, tuple(absent_words))
+        return groups, about, tuple(absent_words)
 
     def _written(self, persian: Sequence[str], word: str, absent_words: list[str]) -> tuple[str, ...]:
         """The index's tokens for a glossary entry's Persian words; when there
