@@ -66,20 +66,17 @@ def main() -> None:
     thresholds = {}
     for language, values in sorted(groups.items()):
         weakest, strongest = min(values[True], default=1.0), max(values[False], default=0.0)
-        if not values[False]:
-            # Every unanswerable question was stopped before its evidence
-            # counted: nothing says how low the threshold may go, so it
-            # stays just under the weakest answerable question.
-            thresholds[language] = round(weakest - 0.002, 3)
-            note = "  (no unanswerable question reaches the threshold)"
-        elif weakest > strongest:
+        if values[False] and weakest > strongest:
             thresholds[language], note = round((weakest + strongest) / 2, 3), ""
         else:
-            # A wrong answer still shows its sources; a false abstention
-            # hides what the articles hold: overlapping, the threshold goes
-            # just under the weakest answerable question.
+            # Overlapping, the threshold goes just under the weakest
+            # answerable question: a wrong answer still shows its sources, a
+            # false abstention hides what the articles hold. With every
+            # unanswerable question stopped before its evidence counted,
+            # nothing says how much lower it may go.
             thresholds[language] = round(weakest - 0.002, 3)
-            note = "  (they overlap: the unanswerable questions above it will be answered)"
+            note = ("  (they overlap: the unanswerable questions above it will be answered)" if values[False]
+                    else "  (no unanswerable question reaches the threshold)")
         strongest_text = f"{strongest:.3f}" if values[False] else "none"
         print(f"{language}: weakest answerable {weakest:.3f}, strongest unanswerable {strongest_text}, "
               f"threshold {thresholds[language]:.3f}{note}")
