@@ -17,6 +17,7 @@ from typing import Callable, Mapping, Protocol, Sequence
 
 import numpy as np
 
+from .naming import named_after
 from .retrieval import near_duplicates
 from .text import (ENGLISH_FUNCTION_WORDS, content_words, question_language, search_key, search_tokens, stopwords,
                    words)
@@ -470,7 +471,8 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
         # with «رئیسجمهور».
         found = quoted_clause(question, texts, bridged)
     else:
-        found = next(filter(None, (step(question, texts) for step in QUESTION_STEPS)), None) \
+        found = _named(question, texts, bridged) \
+            or next(filter(None, (step(question, texts) for step in QUESTION_STEPS)), None) \
             or find_span(question, texts) or _office_speaker(question, chosen, names)
     if found is None:
         return chosen, None
@@ -498,6 +500,16 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
         # speaker given by title or pronoun): it is cited beside this one.
         _add_sentence(chosen, position, answer, hits, index, max_sentences)
     return chosen, (sentence.hit_rank, answer)
+
+
+def _named(question: str, texts: Sequence[str], bridged: BridgedQuestion | None) -> tuple[int, Span] | None:
+    """For an English or Arabic "which" question, the name written after
+    the noun it asks by (:func:`qa.naming.named_after`: "At which airport
+    ...?" → «فرودگاه مهرآباد»). A date or a number is not a name: "On what
+    date ...?" is read by the reader."""
+    if bridged is None or not bridged.asked or question_shape(question).kind in ("date", "number"):
+        return None
+    return named_after(bridged.asked, texts, frozenset(bridged.tokens))
 
 
 def _article_text(sentence: ScoredSentence, hits: Sequence[Hit], index: AnswerSource) -> str:

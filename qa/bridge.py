@@ -68,6 +68,14 @@ _ARABIC_STOPWORDS = frozenset(search_key(word) for word in (
 # say about the agreement?" (before them, who spoke).
 _ENGLISH_ABOUT = frozenset({"about", "regarding", "concerning"})
 _ARABIC_ABOUT = frozenset(search_key(word) for word in ("عن", "حول", "بشأن", "بخصوص"))
+# Question words followed by the kind of thing asked for: "which airport",
+# "whose anniversary", «أي مطار», «ما هو الاتحاد الذي ...».
+_ENGLISH_WHICH = frozenset({"which", "what", "whose"})
+_ARABIC_WHICH = frozenset(search_key(word) for word in ("أي", "أية", "اي", "اية", "ما"))
+# «ما هو» / «ما هي»: "what is", the pronoun before the thing asked for.
+_ARABIC_COPULAS = frozenset(search_key(word) for word in ("هو", "هي"))
+# Most words of the phrase naming what a "which" question asks for.
+_LONGEST_ASKED = 3
 # Persian endings an article's word may carry after the glossary's form
 # (the seed articles lost their ZWNJs: «تحریمها», «همکاریهای»).
 _ENDINGS = ("ها", "های", "هایی", "ی", "ای", "ان", "ات", "یها", "یهای")
@@ -204,13 +212,19 @@ class Bridge:
                 absent.append(word)
             return sounding
 
-        groups, about, absent_words = self._walk(keys, _english_entry, _ENGLISH_ABOUT, unlisted)
+        placed, absent_words = self._walk(keys, _english_entry, unlisted)
+        # English puts the thing asked for last ("which American foundation's
+        # experts": the foundation), before a function word or after "'s".
+        possessives = {index for index, word in enumerate(found) if word.casefold().endswith("'s")}
+        asked = _english_asked(placed, keys, possessives)
+        groups = [group for _, group in placed]
         # Persian words in an English question are the articles' own: a
         # follow-up rewritten with the earlier answer's name ("What did
         # کاظم جلالی say ...?").
         persian = " ".join(re.findall(r"[^\x00-\x7f]+", question))
         groups.extend((token,) for token in dict.fromkeys(search_tokens(persian)) if token in self._known)
-        return BridgedQuestion(_concepts(groups), tuple(absent), about, absent_words)
+        return BridgedQuestion(_concepts(groups), tuple(absent), _about(placed, keys, _ENGLISH_ABOUT), absent_words,
+                               asked)
 
     def _arabic(self, question: str) -> BridgedQuestion:
         keys = [word for word in re.findall(r"\w+", search_key(question)) if not word.isdigit()]
@@ -232,37 +246,32 @@ class Bridge:
                     return tuple(sounding)
             return ()
 
-        groups, about, absent_words = self._walk(keys, _arabic_entry, _ARABIC_ABOUT, unlisted)
-        return BridgedQuestion(_concepts(groups), (), about, absent_words)
+        placed, absent_words = self._walk(keys, _arabic_entry, unlisted)
+        asked = _arabic_asked(placed, keys)
+        return BridgedQuestion(_concepts([group for _, group in placed]), (), _about(placed, keys, _ARABIC_ABOUT),
+                               absent_words, asked)
 
     def _walk(self, keys: Sequence[str], entry: Callable[[Sequence[str]], tuple[str, ...] | None],
-              about_markers: frozenset[str], unlisted: Callable[[int], tuple[str, ...]],
-              ) -> tuple[list[tuple[str, ...]], tuple[tuple[str, ...], ...], tuple[str, ...]]:
+              unlisted: Callable[[int], tuple[str, ...]]) -> tuple[list[tuple[int, tuple[str, ...]]], tuple[str, ...]]:
         """Write a question's words in the index's Persian words.
 
         Args:
             keys: The question's words.
             entry: The glossary's Persian for a run of them
                 (:func:`longest_entries`).
-            about_markers: Words after which the question names its topic.
             unlisted: The Persian tokens for the word at a position that
                 starts no glossary phrase (``()`` for none).
 
         Returns:
-            A group of tokens per phrase and word (empty where nothing is
-            written), the concepts after the first "about" marker, and the
-            glossary words the index never writes (:meth:`_written`).
+            (position of its first word, its tokens) for each phrase and
+            word (no tokens where nothing is written), and the glossary
+            words the index never writes (:meth:`_written`).
         """
-        groups: list[tuple[str, ...]] = []
+        placed: list[tuple[int, tuple[str, ...]]] = []
         absent_words: list[str] = []
-        # The first group after "about", once the walk passes it.
-        about_start, about_from = _about_start(keys, about_markers), None
         for index, persian in longest_entries(keys, entry):
-            if about_from is None and about_start is not None and index >= about_start:
-                about_from = len(groups)
-            groups.append(self._written(persian, keys[index], absent_words) if persian else unlisted(index))
-        about = _concepts(groups[about_from:]) if about_from is not None else ()
-        return groups, about, tuple(absent_words)
+            placed.append((index, self._written(persian, keys[index], absent_words) if persian else unlisted(index)))
+        return placed, tuple(absent_words)
 
     def _written(self, persian: Sequence[str], word: str, absent_words: list[str]) -> tuple[str, ...]:
         """The index's tokens for a glossary entry's Persian words; when there
@@ -275,9 +284,58 @@ class Bridge:
         return written
 
 
-def _about_start(keys: Sequence[str], markers: frozenset[str]) -> int | None:
-    """Position of the first word after an "about" marker among ``keys``, or None."""
-    return next((position + 1 for position, key in enumerate(keys) if key in markers), None)
+def _about(placed: Sequence[tuple[int, tuple[str, ...]]], keys: Sequence[str], markers: frozenset[str],
+           ) -> tuple[tuple[str, ...], ...]:
+    """The concepts written after the first "about" marker among ``keys`` (none without one)."""
+    start = next((position + 1 for position, key in enumerate(keys) if key in markers), None)
+    return () if start is None else _concepts([group for index, group in placed if index >= start])
+
+
+def _english_asked(placed: Sequence[tuple[int, tuple[str, ...]]], keys: Sequence[str],
+                   possessives: set[int]) -> tuple[tuple[str, ...], ...]:
+    """What a "which" question asks for: the noun phrase after the first
+    "which", "what" or "whose", its noun first (English puts it last:
+    "which American foundation's experts" asks for a foundation).
+
+    The phrase ends at a function word, a verb in "-ed", a possessive
+    ("which group's summit": the group), or after three words. Empty when
+    the question word is followed by a function word ("what did ...",
+    "what is ...") or the glossary cannot write the phrase's noun.
+    """
+    start = next((position + 1 for position, key in enumerate(keys) if key in _ENGLISH_WHICH), None)
+    if start is None:
+        return ()
+    end = min(start + _LONGEST_ASKED, len(keys))
+    for position in range(start, end):
+        key = keys[position]
+        if key in ENGLISH_FUNCTION_WORDS or (key.endswith("ed") and len(key) > 4):
+            end = position
+            break
+        if position in possessives:
+            end = position + 1
+            break
+    phrase = [group for index, group in placed if start <= index < end]
+    if not phrase or not phrase[-1]:
+        return ()
+    return _concepts(phrase[::-1])
+
+
+def _arabic_asked(placed: Sequence[tuple[int, tuple[str, ...]]], keys: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """What a "which" question asks for: the noun after «أي» (or «ما هو»)
+    and the adjectives after it, which Arabic marks with «ي»/«ية»
+    («أي شبكة تلفزيونية أمريكية أجرت ...»: a television network, American)."""
+    start = next((position + 1 for position, key in enumerate(keys) if key in _ARABIC_WHICH), None)
+    if start is not None and start < len(keys) and keys[start] in _ARABIC_COPULAS:
+        start += 1
+    groups = dict(placed)
+    if start is None or not groups.get(start):
+        return ()
+    phrase = [groups[start]]
+    for position in range(start + 1, min(start + _LONGEST_ASKED, len(keys))):
+        if not keys[position].endswith(("ی", "یه")) or keys[position] in _ARABIC_STOPWORDS:
+            break
+        phrase.append(groups.get(position, ()))
+    return _concepts(phrase)
 
 
 def _concepts(groups: Sequence[tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:

@@ -95,12 +95,16 @@ class BridgedQuestion:
         about: The concepts written after "about" (Arabic «عن», «حول»):
             the topic of "What did the ambassador say about the agreement?",
             as opposed to who spoke.
+        asked: The kind of thing a "which" question asks for, the noun
+            first and then what describes it, as Persian writes them:
+            "Which American foundation ...?" → («بنیاد»), («آمریکایی», ...).
     """
 
     concepts: tuple[tuple[str, ...], ...] = ()
     absent_names: tuple[str, ...] = ()
     about: tuple[tuple[str, ...], ...] = ()
     absent_words: tuple[str, ...] = ()
+    asked: tuple[tuple[str, ...], ...] = ()
 
     @property
     def tokens(self) -> list[str]:

@@ -366,6 +366,11 @@ def test_english_and_arabic_questions_are_answered_from_persian_articles(seed_as
     ("On what date did Pezeshkian meet Putin during his trip to China?", "۱۰ شهریور"),
     # what was said about the nuclear programme: the clause holding «هسته‌ای»
     ("What did Putin and Pezeshkian discuss about Iran's nuclear program?", "هسته‌ای"),
+    # "which X": the name after the noun (the reader answered «پزشکیان»,
+    # «مسعود پزشکیان» and «بیناللملی»)
+    ("Which American foundation's experts assessed Pezeshkian's trip to Moscow?", "دفاع از دموکراسی"),
+    ("في أي مطار وصل بزشكيان إلى طهران بعد زيارته إلى تركمانستان؟", "مهرآباد"),
+    ("ما هو الاتحاد الاقتصادي الذي قال بزشكيان إنه سيسرع التعاون بين البلدين؟", "اوراسیا"),
 ])
 def test_cross_lingual_short_answers(seed_assistant, question, fact):
     answer = seed_assistant.ask(question)

@@ -85,6 +85,28 @@ def test_about_concepts(bridge, question, language, expected):
     assert list(bridge.read(question, language).about) == expected
 
 
+@pytest.mark.parametrize("question, language, expected", [
+    # the noun a "which" question asks by, first, then the words describing it
+    ("At which airport did Pezeshkian arrive?", "en", [keys("فرودگاه")]),
+    ("Which economic union did Pezeshkian mention?", "en", [keys("اتحادیه"), keys("اقتصادی")]),
+    # English puts the noun last: up to a possessive, a verb in "-ed", a function word
+    ("Which economic union's members met?", "en", [keys("اتحادیه"), keys("اقتصادی")]),
+    ("Which economic union signed?", "en", [keys("اتحادیه"), keys("اقتصادی")]),
+    ("في أي مطار وصل بزشكيان؟", "ar", [keys("فرودگاه")]),
+    # Arabic puts it first, its adjectives after it in «ي»/«ية»; «ما هو» too
+    ("ما هو الاتحاد الاقتصادي الذي ذكره بزشكيان؟", "ar", [keys("اتحادیه"), keys("اقتصادی")]),
+    # "what did", "what is": no noun asked by
+    ("What did Putin say about the sanctions?", "en", []),
+    ("What is the Eurasian Economic Union?", "en", []),
+    ("ماذا قال بوتين؟", "ar", []),
+    # a noun the glossary cannot write: nothing asked by, not an adjective instead
+    ("Which economic xyz did Pezeshkian mention?", "en", []),
+    ("Where did Putin go?", "en", []),
+])
+def test_asked_concepts(bridge, question, language, expected):
+    assert list(bridge.read(question, language).asked) == expected
+
+
 @pytest.mark.parametrize("question, language, absent", [
     # glossary words whose Persian the articles never write
     ("What is the population of Moscow?", "en", ("population",)),

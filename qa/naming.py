@@ -1,0 +1,124 @@
+"""The name a "which" question asks for, written after the noun it asks by.
+
+Persian names a thing right after the noun that says what it is, joined by
+the ezafe: «فرودگاه مهرآباد», «اتحادیه اقتصادی اوراسیا», «بنیاد آمریکایی
+«دفاع از دموکراسیها»», «سازمانهای بینالمللی از جمله بریکس و شانگهای». An
+English or Arabic question asks by that noun ("At which airport ...?",
+«أي مطار»), and the reader, trained on Persian questions, cannot align its
+words with the sentence: it answered «مسعود پزشکیان» for the airport and
+«بیناللملی» for the economic union. The bridge writes the noun in the
+articles' words (:attr:`qa.types.BridgedQuestion.asked`), and the name is
+read after it here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from .short_answer import Word, sentence_words
+from .text import search_key, stopwords
+from .types import Span
+
+# Words that open a list of names after the noun: «سازمانهای بینالمللی از
+# جمله بریکس و شانگهای», «نهادهای بینالمللی، چون شانگهای».
+_LIST_OPENINGS = tuple(tuple(search_key(phrase).split()) for phrase in (
+    "از جمله", "مانند", "مثل", "نظیر", "چون", "یعنی", "به ویژه", "بهویژه"))
+# Most words of a name read after the noun (a quoted name is read whole).
+_LONGEST_NAME = 4
+_LONGEST_QUOTE = 8
+# Verbs after a name: the word before them is what is said of it.
+_VERBS = frozenset(search_key(word) for word in ("است", "بود", "شد", "هست", "هستند", "بودند", "شدند", "باشد",
+                                                  "کرد", "کردند", "میکند", "دارد", "داشت"))
+_QUOTE = re.compile(r"\s*«([^»]{1,120})»")
+
+
+def named_after(asked: Sequence[Sequence[str]], sentences: Sequence[str],
+                question_words: frozenset[str] = frozenset()) -> tuple[int, Span] | None:
+    """Find the name written after the noun a "which" question asks by.
+
+    Args:
+        asked: The noun's Persian tokens first, then those of the words
+            describing it («بنیاد», then «آمریکایی», ...), as the bridge
+            writes them.
+        sentences: The answer's sentences, best first.
+        question_words: Tokens of all the question's concepts: a word the
+            question itself names is not the name it asks for.
+
+    Returns:
+        (0, span of the name in it) when the first sentence, the one that
+        best answers the question, names something after the noun; None
+        otherwise. A lower sentence's noun names another thing: asked in
+        which city Pezeshkian paid tribute at the Tomb of the Unknown
+        Soldier, the third sentence's «شهر دوشنبه» is where he paid tribute
+        to another monument.
+    """
+    if not asked or not asked[0]:
+        return None
+    noun = frozenset(asked[0])
+    describing = frozenset(token for group in asked[1:] for token in group)
+    stop = stopwords()
+    for position, sentence in enumerate(sentences[:1]):
+        words = sentence_words(sentence)
+        for index, word in enumerate(words):
+            if word.key not in noun:
+                continue
+            after = index + 1
+            while after < len(words) and words[after].key in describing and _joined(sentence, words, after):
+                after += 1
+            name = _name_at(sentence, words, after, noun | describing | question_words, stop)
+            if name is not None:
+                return position, name
+    return None
+
+
+def _joined(sentence: str, words: Sequence[Word], index: int) -> bool:
+    """Whether ``words[index]`` follows the word before it with nothing but space between."""
+    return sentence[words[index - 1].end:words[index].start].strip() == ""
+
+
+def _name_at(sentence: str, words: Sequence[Word], index: int, asked: frozenset[str],
+             stop: frozenset[str]) -> Span | None:
+    """The name that starts at ``words[index]``: a quoted name whole, or up
+    to :data:`_LONGEST_NAME` words that are neither stopwords nor words the
+    question names, joined by «و» after a list opening; None when there is
+    none (a stopword, a punctuation mark or the end of the sentence)."""
+    if index == 0 or index >= len(words):
+        return None
+    quoted = _QUOTE.match(sentence, words[index - 1].end)
+    if quoted:
+        inner = quoted.group(1).strip()
+        if inner and len(inner.split()) <= _LONGEST_QUOTE:
+            start = quoted.start(1) + quoted.group(1).index(inner)
+            return Span(start, start + len(inner))
+        return None
+    if not _joined(sentence, words, index):
+        return None
+    listed = False
+    for opening in _LIST_OPENINGS:
+        if tuple(word.key for word in words[index:index + len(opening)]) == opening:
+            index += len(opening)
+            listed = True
+            break
+    first = last = None
+    position = index
+    while position < len(words) and (last is None or position - first < _LONGEST_NAME):
+        word = words[position]
+        if position > index and not _joined(sentence, words, position):
+            break
+        if listed and word.key == "و" and last is not None and position + 1 < len(words) \
+                and words[position + 1].key not in stop and _joined(sentence, words, position + 1):
+            position += 1
+            continue
+        if word.key in stop or word.key in asked or not any(ch.isalpha() for ch in word.key):
+            break
+        first = position if first is None else first
+        last = position
+        position += 1
+    if first is None:
+        return None
+    if last > first and position < len(words) and words[position].key in _VERBS:
+        # «مرکز مطالعات خاورمیانه روسیه معتقد است»: the word before the verb
+        # says something of the name, it is not part of it.
+        last -= 1
+    return Span(words[first].start, words[last].end)

@@ -1,0 +1,57 @@
+"""The name after the noun a "which" question asks by (qa/naming.py)."""
+
+import pytest
+
+from qa.naming import named_after
+from qa.text import search_key
+
+
+def group(text):
+    return tuple(search_key(word) for word in text.split())
+
+
+AIRPORT = (group("فرودگاه"),)
+UNION = (group("اتحادیه"), group("اقتصادی"))
+FOUNDATION = (group("بنیاد"), group("آمریکا آمریکایی"))
+ORGANIZATIONS = (group("سازمان سازمانهای"), group("بینالمللی"))
+CENTRE = (group("مرکز"),)
+GROUP = (group("گروه"),)
+
+
+@pytest.mark.parametrize("asked, sentences, expected", [
+    # the name right after the noun, up to punctuation or a stopword
+    (AIRPORT, ["پزشکیان در بدو ورود به تهران در فرودگاه مهرآباد، بیان کرد: ..."], "مهرآباد"),
+    # after the words describing the noun
+    (UNION, ["همکاری در قالب اتحادیه اقتصادی اوراسیا نیز زمینهساز تسریع است."], "اوراسیا"),
+    # a quoted name whole, stopwords and all
+    (FOUNDATION, ["کارشناسان بنیاد آمریکایی «دفاع از دموکراسیها»، سفر را ارزیابی کردند."], "دفاع از دموکراسیها"),
+    # a list opened by «از جمله», names joined by «و»
+    (ORGANIZATIONS, ["همکاری بر بستر سازمانهای بینالمللی از جمله بریکس و شانگهای را موجب قدرت دانست."],
+     "بریکس و شانگهای"),
+    # the word before a verb says something of the name
+    (CENTRE, ["«مراد صادیقزاد»، رئیس مرکز مطالعات خاورمیانه روسیه معتقد است که ..."],
+     "مطالعات خاورمیانه روسیه"),
+    # Arabic ي/ك and a ZWNJ in the sentence: matched by search keys, shown as written
+    (AIRPORT, ["او در فرودگاه مهر\u200cآباد گفت."], "مهر\u200cآباد"),
+    # nothing named after the noun: a stopword, a comma, the sentence's end
+    (GROUP, ["کشور روسیه میزبان اجلاس سران این گروه است."], None),
+    (AIRPORT, ["او به فرودگاه، رفت."], None),
+    (AIRPORT, ["او به فرودگاه"], None),
+    # only the best sentence: a lower one's noun names another thing
+    (AIRPORT, ["پزشکیان به تهران بازگشت.", "او در فرودگاه مهرآباد گفت."], None),
+    # nothing asked by, no sentence
+    ((), ["او در فرودگاه مهرآباد گفت."], None),
+    (AIRPORT, [], None),
+    (AIRPORT, [""], None),
+])
+def test_named_after(asked, sentences, expected):
+    found = named_after(asked, sentences)
+    assert (sentences[found[0]][found[1].start:found[1].end] if found else None) == expected
+
+
+def test_a_word_the_question_names_is_not_the_name():
+    # "At which airport did Pezeshkian arrive in Tehran?": «تهران» is the question's own word.
+    sentence = "او در فرودگاه تهران گفت."
+    assert named_after(AIRPORT, [sentence], frozenset({search_key("تهران")})) is None
+    found = named_after(AIRPORT, [sentence])
+    assert sentence[found[1].start:found[1].end] == "تهران"
