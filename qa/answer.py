@@ -22,7 +22,7 @@ from .retrieval import near_duplicates
 from .text import (ENGLISH_FUNCTION_WORDS, content_words, question_language, search_key, search_tokens, stopwords,
                    words)
 from .short_answer import (asked_offices, best_span, describing_complement, is_yes_no, question_keys,
-                           question_shape, yes_no_clause)
+                           question_shape, sentence_words, yes_no_clause)
 from .speakers import (asked_name, asks_quote, asks_speaker, name_title, quoted_clause, speaker_name, speaker_of,
                        speaker_title, title_holder)
 from .types import Answer, Article, BridgedQuestion, Citation, Hit, ShortAnswer, Span
@@ -471,6 +471,7 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
         # with «رئیسجمهور».
         found = quoted_clause(question, texts, bridged)
     else:
+        texts = _with_continuation(question, chosen, texts, hits, index)
         found = _named(question, texts, bridged) \
             or next(filter(None, (step(question, texts) for step in QUESTION_STEPS)), None) \
             or find_span(question, texts) or _office_speaker(question, chosen, names)
@@ -500,6 +501,34 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
         # speaker given by title or pronoun): it is cited beside this one.
         _add_sentence(chosen, position, answer, hits, index, max_sentences)
     return chosen, (sentence.hit_rank, answer)
+
+
+def _with_continuation(question: str, chosen: Sequence[ScoredSentence], texts: list[str], hits: Sequence[Hit],
+                       index: AnswerSource) -> list[str]:
+    """For a "where" question, the best sentence read together with the
+    next sentence of its passage when that one goes on about the same
+    event: it opens with «این» or «آن» and a noun of the best sentence.
+    News writes the event first and its place after: «... برای نخستین بار با
+    یکدیگر دیدار کردند.» then «این دیدار در ... عشقآباد ... انجام شد.»
+
+    Returns:
+        ``texts`` with the first replaced by the article's text from the
+        best sentence's start to the next one's end (so offsets into it
+        are offsets from the best sentence's start), or ``texts`` as given.
+    """
+    if not chosen or question_shape(question).kind != "place":
+        return texts
+    sentence = chosen[0]
+    passage = hits[sentence.hit_rank].chunk.sentences
+    if sentence.span not in passage or passage.index(sentence.span) + 1 >= len(passage):
+        return texts
+    following = passage[passage.index(sentence.span) + 1]
+    text = _article_text(sentence, hits, index)
+    opening = sentence_words(text[following.start:following.end])[:2]
+    if len(opening) < 2 or opening[0].key not in ("این", "آن") \
+            or opening[1].key not in {word.key for word in sentence_words(sentence.text)}:
+        return texts
+    return [text[sentence.span.start:following.end], *texts[1:]]
 
 
 def _named(question: str, texts: Sequence[str], bridged: BridgedQuestion | None) -> tuple[int, Span] | None:

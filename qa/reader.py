@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from .files import sha256_file
-from .short_answer import (fits_kind, office_fits, question_keys, question_shape, reader_question, repeats_question,
-                           trim_to_kind)
+from .short_answer import (fits_kind, follows_place_preposition, office_fits, question_keys, question_shape,
+                           reader_question, repeats_question, trim_to_kind)
 from .parameters import DEFAULT_ANSWER
 from .text import question_language, unify_letters
 from .types import Span
@@ -216,6 +216,11 @@ class SpanReader:
         kind = question_shape(question).kind
         fitting = [span for span in spans if fits_kind(kind, context[span[1]:span[2]])
                    and not repeats_question(question, context[span[1]:span[2]])]
+        if kind == "place" and penalty:
+            # Nor can it tell the place of an English or Arabic "where"
+            # question from another noun of the sentence («همایش بینالمللی»
+            # over «در عشقآباد»): a span written after «در» or «به» first.
+            fitting = [span for span in fitting if follows_place_preposition(context, span[1])] or fitting
         if kind == "person" and fitting:
             # Asked who holds an office, or whom its holder met, the names
             # the offices rule out leave no answer rather than a guess.

@@ -324,6 +324,20 @@ def fits_kind(kind: str | None, text: str) -> bool:
     return True
 
 
+def follows_place_preposition(text: str, start: int) -> bool:
+    """Tell whether the span starting at ``start`` follows «در» or «به»: how
+    Persian writes where something happened («... در عشقآباد پایتخت
+    ترکمنستان انجام شد»). A span after a place word is its apposition
+    («ترکمنستان» after «پایتخت»), not the place asked for.
+
+    Args:
+        text: The text the span is in.
+        start: The span's start in it.
+    """
+    before = sentence_words(text[max(0, start - 40):start])
+    return bool(before) and before[-1].key in ("در", "به")
+
+
 # The Persian question word for each kind of answer (see reader_question).
 _PERSIAN_QUESTION_WORDS = {"person": "چه کسی", "date": "چه زمانی", "place": "کجا", "number": "چند"}
 

@@ -4,7 +4,7 @@ import pytest
 
 from qa.evaluation import exact_match, token_f1
 from qa.short_answer import (asks_description, asks_who_is, beside_asked_office, best_span, clauses, holds_other_office,
-                              office_fits, describing_complement, fits_kind, is_yes_no,
+                              office_fits, describing_complement, fits_kind, follows_place_preposition, is_yes_no,
                               question_keys, question_shape, reader_question, repeats_question, sentence_words,
                               split_question_word, trim_to_kind, yes_no_clause)
 
@@ -226,6 +226,21 @@ def test_english_and_arabic_questions_without_substance(hash_index, question, ex
 ])
 def test_fits_kind(kind, text, fits):
     assert fits_kind(kind, text) is fits
+
+
+@pytest.mark.parametrize("text, span, follows", [
+    ("این دیدار در عشقآباد پایتخت ترکمنستان انجام شد.", "عشقآباد", True),
+    # an apposition after a place word is not the place asked for
+    ("این دیدار در عشقآباد پایتخت ترکمنستان انجام شد.", "ترکمنستان", False),
+    ("این دیدار در حاشیه همایش بینالمللی انجام شد.", "بینالمللی", False),
+    ("پزشکیان به مسکو سفر کرد.", "مسکو", True),
+    # «در» joined to nothing, a ZWNJ'd word, Arabic ي/ك in the sentence
+    ("سفر رسمي به كازان‌روسیه", "كازان‌روسیه", True),
+    ("مسکو", "مسکو", False),                         # nothing before it
+    ("", "", False),
+])
+def test_follows_place_preposition(text, span, follows):
+    assert follows_place_preposition(text, text.index(span)) is follows
 
 
 @pytest.mark.parametrize("kind, text, expected", [
