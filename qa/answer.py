@@ -429,7 +429,10 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
     (:func:`qa.short_answer.yes_no_clause`), "what did X say about Y" a
     quoted clause or nothing (:func:`qa.speakers.quoted_clause`); other
     questions go through
-    :data:`QUESTION_STEPS`, then ``find_span``. For a "who" question, a
+    :data:`QUESTION_STEPS`, then ``find_span``; before them an English or
+    Arabic "which X" question takes the name written after X
+    (:func:`_named`), and a "where" question reads the best sentence with
+    the one that goes on about its event (:func:`_with_continuation`). For a "who" question, a
     sentence whose speaker is given only by title is read with the speaker's
     name written before it, and asked who a named person is, a sentence
     whose speaker is given by name with the speaker's title (:func:`_speakers`);
