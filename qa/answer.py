@@ -432,8 +432,8 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
     :data:`QUESTION_STEPS`, then ``find_span``; before them an English or
     Arabic "which X" question takes the name written after X
     (:func:`_named`), and a "where" question reads the best sentence with
-    the one that goes on about its event (:func:`_with_continuation`). For a "who" question, a
-    sentence whose speaker is given only by title is read with the speaker's
+    the one that goes on about its event (:func:`_with_continuation`).
+    For a "who" question, a sentence whose speaker is given only by title is read with the speaker's
     name written before it, and asked who a named person is, a sentence
     whose speaker is given by name with the speaker's title (:func:`_speakers`);
     "who said ...?" is
@@ -451,14 +451,16 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
         find_span: The span finder.
         max_sentences: Most sentences an answer shows.
         bridged: An English or Arabic question in the articles' words
-            (what it asks was said is found by them).
+            (what it asks was said is found by them, and the noun a
+            "which" question asks by).
 
     Returns:
         The answer's sentences and (passage rank, span in the article) of
         the short answer, or None.
     """
     chosen = list(chosen)
-    asks_person = question_shape(question).kind == "person"
+    kind = question_shape(question).kind
+    asks_person = kind == "person"
     # For a "who" question each sentence is read with what names its speaker
     # written before it: the name of a speaker given by title, or, asked who
     # a named person is, the title of a speaker given by name.
@@ -474,8 +476,8 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
         # with «رئیسجمهور».
         found = quoted_clause(question, texts, bridged)
     else:
-        texts = _with_continuation(question, chosen, texts, hits, index)
-        found = _named(question, texts, bridged) \
+        texts = _with_continuation(kind, chosen, texts, hits, index)
+        found = _named(kind, texts, bridged) \
             or next(filter(None, (step(question, texts) for step in QUESTION_STEPS)), None) \
             or find_span(question, texts) or _office_speaker(question, chosen, names)
     if found is None:
@@ -506,26 +508,27 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
     return chosen, (sentence.hit_rank, answer)
 
 
-def _with_continuation(question: str, chosen: Sequence[ScoredSentence], texts: list[str], hits: Sequence[Hit],
+def _with_continuation(kind: str | None, chosen: Sequence[ScoredSentence], texts: list[str], hits: Sequence[Hit],
                        index: AnswerSource) -> list[str]:
-    """For a "where" question, the best sentence read together with the
-    next sentence of its passage when that one goes on about the same
-    event: it opens with «این» or «آن» and a noun of the best sentence.
-    News writes the event first and its place after: «... برای نخستین بار با
-    یکدیگر دیدار کردند.» then «این دیدار در ... عشقآباد ... انجام شد.»
+    """For a "where" question (``kind`` ``place``), the best sentence read
+    together with the next sentence of its passage when that one goes on
+    about the same event: it opens with «این» or «آن» and a noun of the best
+    sentence. News writes the event first and its place after: «... برای
+    نخستین بار با یکدیگر دیدار کردند.» then «این دیدار در ... عشقآباد ... انجام شد.»
 
     Returns:
         ``texts`` with the first replaced by the article's text from the
         best sentence's start to the next one's end (so offsets into it
         are offsets from the best sentence's start), or ``texts`` as given.
     """
-    if not chosen or question_shape(question).kind != "place":
+    if not chosen or kind != "place":
         return texts
     sentence = chosen[0]
+    position = _passage_position(sentence, hits)
     passage = hits[sentence.hit_rank].chunk.sentences
-    if sentence.span not in passage or passage.index(sentence.span) + 1 >= len(passage):
+    if position is None or position + 1 >= len(passage):
         return texts
-    following = passage[passage.index(sentence.span) + 1]
+    following = passage[position + 1]
     text = _article_text(sentence, hits, index)
     opening = sentence_words(text[following.start:following.end])[:2]
     if len(opening) < 2 or opening[0].key not in ("این", "آن") \
@@ -534,12 +537,12 @@ def _with_continuation(question: str, chosen: Sequence[ScoredSentence], texts: l
     return [text[sentence.span.start:following.end], *texts[1:]]
 
 
-def _named(question: str, texts: Sequence[str], bridged: BridgedQuestion | None) -> tuple[int, Span] | None:
+def _named(kind: str | None, texts: Sequence[str], bridged: BridgedQuestion | None) -> tuple[int, Span] | None:
     """For an English or Arabic "which" question, the name written after
     the noun it asks by (:func:`qa.naming.named_after`: "At which airport
-    ...?" → «فرودگاه مهرآباد»). A date or a number is not a name: "On what
-    date ...?" is read by the reader."""
-    if bridged is None or not bridged.asked or question_shape(question).kind in ("date", "number"):
+    ...?" → «فرودگاه مهرآباد»). A date or a number (``kind``) is not a
+    name: "On what date ...?" is read by the reader."""
+    if bridged is None or not bridged.asked or kind in ("date", "number"):
         return None
     return named_after(bridged.asked, texts, frozenset(bridged.tokens))
 

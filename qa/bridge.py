@@ -284,10 +284,15 @@ class Bridge:
         return written
 
 
+def _after_marker(keys: Sequence[str], markers: frozenset[str]) -> int | None:
+    """Position of the word after the first of ``markers`` among ``keys``, or None."""
+    return next((position + 1 for position, key in enumerate(keys) if key in markers), None)
+
+
 def _about(placed: Sequence[tuple[int, tuple[str, ...]]], keys: Sequence[str], markers: frozenset[str],
            ) -> tuple[tuple[str, ...], ...]:
     """The concepts written after the first "about" marker among ``keys`` (none without one)."""
-    start = next((position + 1 for position, key in enumerate(keys) if key in markers), None)
+    start = _after_marker(keys, markers)
     return () if start is None else _concepts([group for index, group in placed if index >= start])
 
 
@@ -302,7 +307,7 @@ def _english_asked(placed: Sequence[tuple[int, tuple[str, ...]]], keys: Sequence
     the question word is followed by a function word ("what did ...",
     "what is ...") or the glossary cannot write the phrase's noun.
     """
-    start = next((position + 1 for position, key in enumerate(keys) if key in _ENGLISH_WHICH), None)
+    start = _after_marker(keys, _ENGLISH_WHICH)
     if start is None:
         return ()
     end = min(start + _LONGEST_ASKED, len(keys))
@@ -324,7 +329,7 @@ def _arabic_asked(placed: Sequence[tuple[int, tuple[str, ...]]], keys: Sequence[
     """What a "which" question asks for: the noun after «أي» (or «ما هو»)
     and the adjectives after it, which Arabic marks with «ي»/«ية»
     («أي شبكة تلفزيونية أمريكية أجرت ...»: a television network, American)."""
-    start = next((position + 1 for position, key in enumerate(keys) if key in _ARABIC_WHICH), None)
+    start = _after_marker(keys, _ARABIC_WHICH)
     if start is not None and start < len(keys) and keys[start] in _ARABIC_COPULAS:
         start += 1
     groups = dict(placed)

@@ -17,6 +17,7 @@ import re
 from typing import Sequence
 
 from .short_answer import Word, sentence_words
+from .speakers import ends_clause
 from .text import search_key, stopwords
 from .types import Span
 
@@ -27,9 +28,6 @@ _LIST_OPENINGS = tuple(tuple(search_key(phrase).split()) for phrase in (
 # Most words of a name read after the noun (a quoted name is read whole).
 _LONGEST_NAME = 4
 _LONGEST_QUOTE = 8
-# Verbs after a name: the word before them is what is said of it.
-_VERBS = frozenset(search_key(word) for word in ("است", "بود", "شد", "هست", "هستند", "بودند", "شدند", "باشد",
-                                                  "کرد", "کردند", "میکند", "دارد", "داشت"))
 _QUOTE = re.compile(r"\s*«([^»]{1,120})»")
 
 
@@ -117,8 +115,9 @@ def _name_at(sentence: str, words: Sequence[Word], index: int, asked: frozenset[
         position += 1
     if first is None:
         return None
-    if last > first and position < len(words) and words[position].key in _VERBS:
+    if last > first and position < len(words) and ends_clause(words[position].key):
         # «مرکز مطالعات خاورمیانه روسیه معتقد است»: the word before the verb
-        # says something of the name, it is not part of it.
+        # says something of the name, it is not part of it (as after a
+        # title: qa.speakers._title_after).
         last -= 1
     return Span(words[first].start, words[last].end)

@@ -88,7 +88,6 @@ class Retriever:
             self._bridge = Bridge(self.index.vocabulary())
         return self._bridge.read(query, language)
 
-
     def _words(self, hit: Hit) -> frozenset[str]:
         key = hit.chunk.chunk_id
         if key not in self._word_sets:

@@ -658,7 +658,7 @@ def _quote_clauses(sentence: str, start: int) -> list[Span]:
             cut = span.start + match.start()
             before = sentence[piece_start:cut].split()
             # Only after a verb: «... منافع خود است و کشورهای ...», not «تنش و درگیری».
-            if len(before) >= 3 and _ends_clause(before[-1]) and len(sentence[cut:span.end].split()) >= 4:
+            if len(before) >= 3 and ends_clause(before[-1]) and len(sentence[cut:span.end].split()) >= 4:
                 result.append(Span(piece_start, cut))
                 piece_start = span.start + match.end()
         if len(sentence[piece_start:span.end].split()) <= _QUOTE_MAX_WORDS:
@@ -666,7 +666,13 @@ def _quote_clauses(sentence: str, start: int) -> list[Span]:
     return result
 
 
-def _ends_clause(word: str) -> bool:
+def ends_clause(word: str) -> bool:
+    """Tell whether a word is a verb that ends a clause («است», «کردند»,
+    «میشود»): the word before it says something of what comes before.
+
+    Args:
+        word: A word as written (edge punctuation and all) or its search key.
+    """
     key = search_key(word.strip(".,،؛"))
     # «میشود», «میخواهند»: a present verb, written with «می» joined.
     return key in _CLAUSE_VERBS or (key.startswith("می") and key.endswith("د") and len(key) > 4)
