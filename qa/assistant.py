@@ -292,7 +292,8 @@ class Assistant:
         retriever = self.retriever()
         index = retriever.index
         histories = histories or [()] * len(questions)
-        texts = [rewrite_question(q.strip(), [turn if isinstance(turn, Turn) else Turn(turn) for turn in h])
+        texts = [rewrite_question(q.strip(), [turn if isinstance(turn, Turn) else Turn(turn) for turn in h],
+                                  knows=retriever.knows_any)
                  for q, h in zip(questions, histories)]
         vectors = self.embedder.embed_queries(texts)
         bridged = [retriever.bridged(text) for text in texts]

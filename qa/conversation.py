@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 from .short_answer import WHO_IS_WORDS, asks_who_is, question_keys, question_shape, split_question_word
 from .text import ENGLISH_FUNCTION_WORDS, content_words, search_key
@@ -63,6 +63,9 @@ _FUNCTION_WORDS = {search_key(w) for w in (
 _LEADING_AND = {search_key(w) for w in ("و", "and", "also")}
 _WHAT_ABOUT = re.compile(r"^\s*(what about|how about|چطور|چی)\s+", re.IGNORECASE)
 _TRAILING = "؟?!.،,؛;:"
+# Words a follow-up leans on the conversation with, rather than adds to it.
+_LEANING = _QUESTION_WORDS | _PERSON_PRONOUNS | _DEMONSTRATIVES | _LEADING_AND | _AUXILIARIES | {
+    search_key(w) for w in ("about", "چطور", "چی", "کسی", "کسانی")}
 _WHO_OPENINGS = [[search_key("چه"), search_key("کسی")], [search_key("چه"), search_key("کسانی")]]
 _WHO_FIRST = {"who", "whom", "من"}
 
@@ -234,17 +237,47 @@ def _question_phrase(keys: Sequence[str]) -> tuple[int, int] | None:
     return None
 
 
+def new_words(question: str) -> list[str]:
+    """The words a follow-up adds to the conversation: its content words
+    other than pronouns, demonstratives, "and" and question words (none for
+    «و او؟» or "What about him?"; «xyz» for «او xyz؟»; «Putin» for "And
+    Putin?"). The noun of a question phrase comes without the indefinite «ی»
+    a question writes it with («با چه هدفی» → «هدف»).
+
+    Args:
+        question: A follow-up question.
+
+    Returns:
+        The words as the user wrote them, in order.
+    """
+    words = _words(question)
+    keys = _keys(words)
+    added = []
+    for position, (word, key) in enumerate(zip(words, keys)):
+        if key in _LEANING or key in ENGLISH_FUNCTION_WORDS or not content_words(word):
+            continue
+        if position and keys[position - 1] in _WITH_NOUN and len(key) > 3 and key.endswith("ی"):
+            word = word[:-1]
+        added.append(word)
+    return added
+
+
 def _with_mark(text: str, question: str) -> str:
     mark = "?" if question.strip().endswith("?") else "؟"
     return text.strip().strip(_TRAILING) + mark
 
 
-def rewrite_question(question: str, history: Sequence[Turn]) -> str:
+def rewrite_question(question: str, history: Sequence[Turn],
+                     knows: Callable[[Sequence[str]], bool] | None = None) -> str:
     """Return ``question`` as a standalone question, given the conversation.
 
     Args:
         question: The new question.
         history: Earlier turns, oldest first.
+        knows: Tells whether the articles write any of some words (see
+            :func:`new_words`); when given, a follow-up whose new
+            words are all unknown ("xyz", «او qwerty؟») is left as it is, to
+            be answered, or not, on its own.
 
     Returns:
         The rewritten question, or ``question`` itself when it stands alone
@@ -254,6 +287,13 @@ def rewrite_question(question: str, history: Sequence[Turn]) -> str:
     # Punctuation or a lone ZWNJ asks nothing: it is answered as it is (and
     # abstains), not turned into a question about the earlier subject.
     if not history or not any(ch.isalnum() for ch in question):
+        return question
+    # Gibberish after an answered question: put in front of the earlier
+    # subject ("پزشکیان xyz؟"), the subject alone found its sentences and
+    # the answer came out confident. Pure pronoun follow-ups add no words
+    # and go on to be rewritten.
+    added = new_words(question)
+    if knows is not None and added and not knows(added):
         return question
     previous = history[-1]
     words = _words(question)

@@ -88,6 +88,25 @@ class Retriever:
             self._bridge = Bridge(self.index.vocabulary())
         return self._bridge.read(query, language)
 
+    def knows_any(self, words: Sequence[str]) -> bool:
+        """Tell whether the articles write any of ``words``: as they are
+        (ZWNJ, Arabic letters and digit forms aside), or, for English or
+        Arabic words, in the Persian the bridge writes them in ("Russia" →
+        «روسیه»).
+
+        Args:
+            words: Words as the user wrote them (a capital tells the bridge
+                an English word is a name).
+
+        Returns:
+            True when some word is known (or there are none).
+        """
+        text = " ".join(words)
+        if not words or self.index.known_words(search_tokens(text)):
+            return True
+        bridged = self.bridged(text)
+        return bridged is not None and bool(bridged.concepts)
+
     def _words(self, hit: Hit) -> frozenset[str]:
         key = hit.chunk.chunk_id
         if key not in self._word_sets:

@@ -238,7 +238,7 @@ def split_sentences(text: str) -> list[Span]:
 # Arabic function and question words: they tell an Arabic question from a
 # Persian one, and are no content words in it.
 ARABIC_FUNCTION_WORDS = frozenset({
-    "ما", "ماذا", "متى", "أين", "اين", "هل", "كيف", "لماذا", "الذي", "التي", "الذين", "هو", "هي", "في", "على",
+    "ما", "ماذا", "أي", "أية", "متى", "أين", "اين", "هل", "كيف", "لماذا", "الذي", "التي", "الذين", "هو", "هي", "في", "على",
     "إلى", "الى", "عن", "مع", "كان", "قال"})
 
 
@@ -259,6 +259,7 @@ _PERSIAN_LETTERS = frozenset("پچژگکی")
 _PERSIAN_ONLY_WORDS = frozenset({"را", "است", "از", "در", "با", "هم", "آن", "او", "شد", "بود"})
 # "Who is" / "what is" in Arabic: Persian never opens a question so, and a
 # short question («من هو رئيس وزراء روسيا؟») has no other Arabic word to tell.
+_ARABIC_PUNCTUATION = str.maketrans("؟،؛", "   ")
 _ARABIC_OPENINGS = frozenset({("من", "هو"), ("من", "هي"), ("ما", "هو"), ("ما", "هي")})
 
 
@@ -270,7 +271,9 @@ def question_language(question: str) -> str:
     other = sum(ch.isalpha() and not ch.isascii() for ch in question)
     if latin > other:
         return "en"
-    words = re.findall(r"[\u0600-\u06FF]+", question)
+    # Arabic-script punctuation (؟ ، ؛) lies in the same Unicode block: «أي؟»
+    # is the word «أي».
+    words = [word for word in re.findall(r"[\u0600-\u06FF]+", question.translate(_ARABIC_PUNCTUATION)) if word]
     # A word written with a letter Arabic does not have (پ چ ژ گ, Persian
     # ک/ی) is Persian, even when it opens with «ال» («المپیک», «الفبای», the
     # «المللی» of «بین‌المللی»); «ما» is the Persian "we" as well as the

@@ -475,3 +475,34 @@ def test_no_name_for_an_office_the_articles_name_no_holder_of(seed_assistant, qu
 def test_yes_no_questions_are_answered_by_the_clause_that_says_it(seed_assistant, question):
     answer = seed_assistant.ask(question)
     assert answer.short_answer is not None and "آماده امضا است" in answer.short_answer.text
+
+
+@pytest.mark.parametrize("first, follow_up", [
+    # Put in front of the earlier subject, these were answered with the
+    # subject's sentences («پزشکیان xyz؟», "When did xyz arrive in Moscow?").
+    ("پزشکیان کی وارد مسکو شد؟", "xyz"),
+    ("پزشکیان کی وارد مسکو شد؟", "او xyz؟"),
+    ("پزشکیان کی وارد مسکو شد؟", "چه xyz؟"),
+    ("When did Pezeshkian arrive in Moscow?", "And xyz?"),
+    ("When did Pezeshkian arrive in Moscow?", "What about blorf?"),
+    ("Which American foundation's experts assessed Pezeshkian's trip to Moscow?", "xyz"),
+    # «أي» is the Arabic "which", not the Persian «ای»
+    ("پزشکیان کی وارد مسکو شد؟", "أي أي أي"),
+])
+def test_gibberish_follow_ups_abstain(seed_assistant, first, follow_up):
+    earlier = seed_assistant.ask(first)
+    assert not earlier.abstained
+    answer = seed_assistant.ask(follow_up, history=[Turn.of(earlier)])
+    assert answer.abstained and answer.short_answer is None
+    assert answer.rewritten_question is None
+
+
+@pytest.mark.parametrize("first, follow_up, fact", [
+    ("پزشکیان کی وارد مسکو شد؟", "او درباره تحریم‌ها چه گفت؟", "تحریم"),
+    ("When did Pezeshkian arrive in Moscow?", "What did he say about sanctions?", "تحریم"),
+])
+def test_follow_ups_with_known_words_are_still_rewritten(seed_assistant, first, follow_up, fact):
+    earlier = seed_assistant.ask(first)
+    answer = seed_assistant.ask(follow_up, history=[Turn.of(earlier)])
+    assert answer.rewritten_question and not answer.abstained
+    assert answer.short_answer is not None and search_key(fact) in search_key(answer.short_answer.text)

@@ -2,7 +2,8 @@
 
 import pytest
 
-from qa.conversation import Turn, rewrite_question, subject_of
+from qa.conversation import Turn, new_words, rewrite_question, subject_of
+from qa.text import search_key
 
 T = Turn
 
@@ -63,6 +64,49 @@ def test_rewrite(history, question, expected):
     assert rewrite_question(question, history) == expected
 
 
+# Words a small archive writes, as search keys: what ``knows`` is told.
+KNOWN = {"پوتین", "تحریمها", "تحریم", "هدف", "زمان", "گفت", "روسیه"}
+
+
+def knows(words):
+    return any(search_key(word).replace("\u200c", "") in KNOWN for word in words)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # pronouns, "and", question phrases: nothing new
+    ("و او؟", []),
+    ("What about him?", []),
+    ("کی؟", []),
+    # the noun of a question phrase, without the indefinite «ی»
+    ("با چه هدفی؟", ["هدف"]),
+    ("چه زمانی؟", ["زمان"]),
+    ("او xyz؟", ["xyz"]),
+    ("And Putin?", ["Putin"]),
+    ("او درباره تحریم‌ها چه گفت؟", ["تحریم‌ها"]),  # «گفت» is a hazm stopword
+    ("", []),
+])
+def test_new_words(question, expected):
+    assert new_words(question) == expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    # gibberish adds only words nobody wrote: not leaned on the conversation
+    ("xyz", "xyz"),
+    ("او xyz؟", "او xyz؟"),
+    ("و qwerty؟", "و qwerty؟"),
+    ("چه xyz؟", "چه xyz؟"),
+    # known words, or none of its own: rewritten as before
+    ("و پوتین؟", "پوتین کی به مسکو رفت؟"),
+    ("با چه هدفی؟", "پزشکیان با چه هدفی؟"),
+    ("چه زمانی؟", "پزشکیان چه زمانی به مسکو رفت؟"),
+    ("او درباره تحريم‌ها چه گفت؟", "پزشکیان درباره تحريم‌ها چه گفت؟"),
+    ("و او؟", "پزشکیان؟"),
+])
+def test_rewrite_leaves_follow_ups_with_unknown_words_alone(question, expected):
+    history = [T("پزشکیان کی به مسکو رفت؟")]
+    assert rewrite_question(question, history, knows=knows) == expected
+
+
 @pytest.mark.parametrize("question, subject", [
     ("پزشکیان در چه تاریخی وارد مسکو شد؟", "پزشکیان"),
     ("پیمان راهبردی ایران و روسیه چه زمانی امضا شد؟", "پیمان راهبردی ایران و روسیه"),
@@ -114,6 +158,10 @@ def test_rewrite_demonstratives_and_people(history, question, expected):
     ("من هو رئيس وزراء روسيا؟", "ar"),
     ("ما هي بريكس؟", "ar"),
     ("من هم رو دیدم", "fa"),
+    # «أي» ("which") with its hamza is Arabic, and «؟» is no part of a word
+    ("أي أي أي", "ar"),
+    ("أي؟", "ar"),
+    ("متى؟", "ar"),
     ("", "fa"),
 ])
 def test_question_language(question, language):
