@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -200,7 +201,8 @@ class SpanReader:
         keep = 20 if penalty else 10
         for first, last in best_token_spans(starts[0], ends[0], sentence_of, self.settings.max_answer_tokens,
                                             keep=keep):
-            start, end = widen_to_words(context, *trim_span(context, offsets[first][0], offsets[last][1]))
+            start, end = balance_quotes(context, *widen_to_words(
+                context, *trim_span(context, offsets[first][0], offsets[last][1])))
             if start < end:
                 sentence = int(sentence_of[first])
                 scored.append((float(starts[0][first] + ends[0][last]) - penalty * sentence, sentence, start, end))
@@ -319,6 +321,7 @@ def best_token_span(starts: np.ndarray, ends: np.ndarray, sentence_of: np.ndarra
 # Punctuation the reader may take in at a span's edge; the short answer
 # should not start or end with it (quotes stay: «...» is part of a title).
 _EDGE = " \t\n\u200c.,،;؛:!?؟()[]"
+_SENTENCE_END = re.compile(r"[.!?؟\n]")
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -327,6 +330,46 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and text[end - 1] in _EDGE:
         end -= 1
+    return start, end
+
+
+def balance_quotes(text: str, start: int, end: int, reach: int = 40) -> tuple[int, int]:
+    """Give a span the guillemet its other half is missing.
+
+    The reader ends a span inside a quoted name as often as at its edge
+    («بنیاد آمریکایی «دفاع از دموکراسیها» without its closing »). A quote
+    opened in the span is closed by taking in the » that follows within
+    ``reach`` characters; failing that, the span ends before the «. A quote
+    closed in the span is opened the same way, looking back.
+
+    Args:
+        text: The passage the span points into.
+        start: Span start.
+        end: Span end.
+        reach: How far to look for the missing half.
+
+    Returns:
+        The new ``(start, end)``; the span itself when it is balanced.
+    """
+    span = text[start:end]
+    if span.count("«") > span.count("»"):
+        closing = text.find("»", end, end + reach)
+        opening = span.rfind("«")
+        if closing != -1 and not _SENTENCE_END.search(text[end:closing]) and "«" not in text[end:closing]:
+            end = closing + 1
+        elif opening > 0:
+            start, end = trim_span(text, start, start + opening)
+        else:
+            start, end = trim_span(text, start + 1, end)
+    elif span.count("»") > span.count("«"):
+        opening = text.rfind("«", max(0, start - reach), start)
+        closing = span.find("»")
+        if opening != -1 and not _SENTENCE_END.search(text[opening:start]) and "»" not in text[opening:start]:
+            start = opening
+        elif closing < len(span) - 1:
+            start, end = trim_span(text, start + closing + 1, end)
+        else:
+            start, end = trim_span(text, start, end - 1)
     return start, end
 
 

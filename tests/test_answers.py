@@ -38,6 +38,12 @@ def cites_evidence(answer, question):
     return any(c.doc_id == question["doc"] and evidence in search_key(c.text) for c in answer.citations)
 
 
+def check_quotes_balance(answer):
+    # A quoted name whole: «ولادیمیر پوتین» was shown without its ».
+    if answer.short_answer is not None:
+        assert answer.short_answer.text.count("«") == answer.short_answer.text.count("»")
+
+
 def check_answerable(assistant, question):
     answer = assistant.ask(question["question"])
     assert not answer.abstained
@@ -45,6 +51,7 @@ def check_answerable(assistant, question):
     assert cites_evidence(answer, question)
     for word in question["answer"]:
         assert search_key(word) in search_key(answer.answer)
+    check_quotes_balance(answer)
     # The evidence is among the passages the answer was drawn from.
     hits = assistant.retriever().search(question["question"], assistant.settings.k)
     assert any(search_key(question["evidence"]) in search_key(h.chunk.text) for h in hits)
@@ -84,6 +91,7 @@ def check_shared_answerable(assistant, question):
     assert not answer.abstained and "[1]" in answer.answer
     for word in question["answer"]:
         assert search_key(word) in search_key(answer.answer)
+    check_quotes_balance(answer)
     hits = assistant.retriever().search(question["question"], assistant.settings.k)
     assert any(search_key(question["evidence"]) in search_key(h.chunk.text) for h in hits)
 

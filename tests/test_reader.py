@@ -9,8 +9,8 @@ import json
 import numpy as np
 import pytest
 
-from qa.reader import (READER_WEIGHTS, best_token_span, fit_length, reader_available, token_sentences, trim_span,
-                       widen_to_words)
+from qa.reader import (READER_WEIGHTS, balance_quotes, best_token_span, fit_length, reader_available,
+                       token_sentences, trim_span, widen_to_words)
 
 
 def scores(values: dict[int, float], length: int) -> np.ndarray:
@@ -98,6 +98,29 @@ def test_widen_to_words(text, span, expected):
     start = text.index(span)
     widened = widen_to_words(text, start, start + len(span))
     assert text[widened[0]:widened[1]] == expected
+
+
+FOUNDATION = "کارشناسان بنیاد آمریکایی «دفاع از دموکراسی‌ها» گفتند"
+
+
+@pytest.mark.parametrize("text, span, expected", [
+    # a quote opened in the span takes in its closing half...
+    (FOUNDATION, "بنیاد آمریکایی «دفاع از دموکراسی‌ها", "بنیاد آمریکایی «دفاع از دموکراسی‌ها»"),
+    (FOUNDATION, "«دفاع", "«دفاع از دموکراسی‌ها»"),
+    # ...and a quote closed in it its opening half
+    (FOUNDATION, "دموکراسی‌ها»", "«دفاع از دموکراسی‌ها»"),
+    (FOUNDATION, "«دفاع از دموکراسی‌ها»", "«دفاع از دموکراسی‌ها»"),    # balanced: as it is
+    (FOUNDATION, "بنیاد آمریکایی", "بنیاد آمریکایی"),
+    # the other half past the end of the sentence: the span stops before the quote
+    ("او گفت «ما آماده‌ایم. همه چیز» را", "گفت «ما آماده‌ایم", "گفت"),
+    ("«ما آماده‌ایم. همه چیز» را گفت", "همه چیز» را", "را"),
+    ("«ما", "«ما", "ما"),
+    ("", "", ""),
+])
+def test_balance_quotes(text, span, expected):
+    start = text.index(span)
+    balanced = balance_quotes(text, start, start + len(span))
+    assert text[balanced[0]:balanced[1]] == expected
 
 
 def test_the_trained_reader_ships_with_its_record():
