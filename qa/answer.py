@@ -17,6 +17,7 @@ from typing import Callable, Mapping, Protocol, Sequence
 
 import numpy as np
 
+from .bridge import places
 from .naming import named_after
 from .retrieval import near_duplicates
 from .text import (ENGLISH_FUNCTION_WORDS, content_words, question_language, search_key, search_tokens, stopwords,
@@ -544,7 +545,7 @@ def _named(kind: str | None, texts: Sequence[str], bridged: BridgedQuestion | No
     name: "On what date ...?" is read by the reader."""
     if bridged is None or not bridged.asked or kind in ("date", "number"):
         return None
-    return named_after(bridged.asked, texts, frozenset(bridged.tokens))
+    return named_after(bridged.asked, texts, frozenset(bridged.tokens), places())
 
 
 def _article_text(sentence: ScoredSentence, hits: Sequence[Hit], index: AnswerSource) -> str:

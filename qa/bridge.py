@@ -101,12 +101,34 @@ def glossary() -> dict[tuple[str, ...], tuple[str, ...]]:
     Read from ``qa/glossary.tsv`` and the offices of :data:`FOREIGN_OFFICES`.
     """
     entries = dict(FOREIGN_OFFICES)
+    for foreign, persian, _ in _glossary_lines():
+        entries.setdefault(tuple(search_key(foreign).split()), tuple(search_key(persian).split()))
+    return entries
+
+
+@lru_cache(maxsize=1)
+def places() -> dict[str, frozenset[str]]:
+    """Return the glossary's places by kind: the noun Persian writes before
+    a place of the kind → the places' names (search keys): «شهر» → {«مسکو»,
+    «تهران», ...}, «کشور» → {«ایران», «روسیه», ...}."""
+    kinds: dict[str, set[str]] = {}
+    for _, persian, kind in _glossary_lines():
+        names = search_key(persian).split()
+        if kind and names:
+            kinds.setdefault(search_key(kind), set()).add(names[0])
+    return {kind: frozenset(names) for kind, names in kinds.items()}
+
+
+def _glossary_lines() -> list[tuple[str, str, str]]:
+    """The glossary file's entries: (foreign, Persian words, kind or "")."""
+    lines = []
     for line in GLOSSARY_FILE.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        foreign, _, persian = line.partition("\t")
-        entries.setdefault(tuple(search_key(foreign).split()), tuple(search_key(persian).split()))
-    return entries
+        foreign, _, rest = line.partition("\t")
+        persian, _, kind = rest.partition("\t")
+        lines.append((foreign, persian, kind.strip()))
+    return lines
 
 
 class Bridge:

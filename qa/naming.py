@@ -14,7 +14,7 @@ read after it here.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from .short_answer import Word, sentence_words
 from .speakers import ends_clause
@@ -32,7 +32,8 @@ _QUOTE = re.compile(r"\s*«([^»]{1,120})»")
 
 
 def named_after(asked: Sequence[Sequence[str]], sentences: Sequence[str],
-                question_words: frozenset[str] = frozenset()) -> tuple[int, Span] | None:
+                question_words: frozenset[str] = frozenset(),
+                places: Mapping[str, frozenset[str]] | None = None) -> tuple[int, Span] | None:
     """Find the name written after the noun a "which" question asks by.
 
     Args:
@@ -42,22 +43,28 @@ def named_after(asked: Sequence[Sequence[str]], sentences: Sequence[str],
         sentences: The answer's sentences, best first.
         question_words: Tokens of all the question's concepts: a word the
             question itself names is not the name it asks for.
+        places: Known places by the noun of their kind («شهر» → «مسکو»,
+            ...; :func:`qa.bridge.places`): a sentence that writes no name
+            after the noun may name a place of the kind asked without it
+            («سفر رسمی خود به مسکو» for "in which city").
 
     Returns:
         (0, span of the name in it) when the first sentence, the one that
-        best answers the question, names something after the noun; None
-        otherwise. A lower sentence's noun names another thing: asked in
-        which city Pezeshkian paid tribute at the Tomb of the Unknown
-        Soldier, the third sentence's «شهر دوشنبه» is where he paid tribute
-        to another monument.
+        best answers the question, names something after the noun (or a
+        place of its kind); None otherwise. A lower sentence's noun names
+        another thing: asked in which city Pezeshkian paid tribute at the
+        Tomb of the Unknown Soldier, the third sentence's «شهر دوشنبه» is
+        where he paid tribute to another monument.
     """
     if not asked or not asked[0]:
         return None
     noun = frozenset(asked[0])
     describing = frozenset(token for group in asked[1:] for token in group)
+    known = frozenset().union(*((places or {}).get(token, frozenset()) for token in noun)) - question_words
     stop = stopwords()
     for position, sentence in enumerate(sentences[:1]):
         words = sentence_words(sentence)
+        names = []
         for index, word in enumerate(words):
             if word.key not in noun:
                 continue
@@ -66,7 +73,19 @@ def named_after(asked: Sequence[Sequence[str]], sentences: Sequence[str],
                 after += 1
             name = _name_at(sentence, words, after, noun | describing | question_words, stop)
             if name is not None:
-                return position, name
+                names.append(name)
+        # A place of the kind asked comes first (alone: the words after it
+        # may run on into the clause): «سران ۳۰ کشور حضور ...» has a word
+        # after «کشور» that names nothing.
+        for name in names:
+            first = next((word for word in words if word.start == name.start), None)
+            if first is not None and first.key in known:
+                return position, Span(first.start, first.end)
+        for word in words:
+            if word.key in known:
+                return position, Span(word.start, word.end)
+        if names:
+            return position, names[0]
     return None
 
 

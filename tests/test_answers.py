@@ -395,6 +395,12 @@ def test_english_and_arabic_questions_are_answered_from_persian_articles(seed_as
     # the first meeting's place is in the next sentence, «این دیدار در ...
     # عشقآباد ...» (the reader answered «کرملین», where they met later)
     ("Where did Pezeshkian and Putin meet for the first time?", "عشقآباد"),
+    # "which city" where the sentence writes no «شهر»: «... سفر رسمی خود به
+    # مسکو ...»; a city of the glossary's places (the reader answered
+    # «تاجیکستان», a country, from the next sentence)
+    ("In which city did the Iranian president honour the Unknown Soldier?", "مسکو"),
+    ("في أي مدينة وضع بزشكيان الزهور على نصب الجندي المجهول؟", "مسکو"),
+    ("In which country did Pezeshkian pay tribute to the statue of Samani?", "تاجیکستان"),
 ])
 def test_cross_lingual_short_answers(seed_assistant, question, fact):
     answer = seed_assistant.ask(question)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.bridge import GLOSSARY_FILE, Bridge, glossary
+from qa.bridge import GLOSSARY_FILE, Bridge, glossary, places
 from qa.text import search_key, search_tokens
 from qa.types import BridgedQuestion
 
@@ -149,9 +149,21 @@ def test_glossary_file_is_well_formed():
     for number, line in enumerate(GLOSSARY_FILE.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
-        foreign, tab, persian = line.partition("\t")
-        assert tab and foreign.strip() and persian.strip(), f"line {number}: {line!r}"
-        assert not any(ch.isascii() and ch.isalpha() for ch in persian), f"line {number}: {line!r}"
+        columns = line.split("\t")
+        assert len(columns) in (2, 3) and all(column.strip() for column in columns), f"line {number}: {line!r}"
+        assert not any(ch.isascii() and ch.isalpha() for ch in "".join(columns[1:])), f"line {number}: {line!r}"
     entries = glossary()
     assert entries[("airport",)] == (search_key("فرودگاه"),)
     assert entries[("prime", "minister")] == keys("نخست وزیر")
+    # the kind column is not one of the Persian words
+    assert entries[("moscow",)] == (search_key("مسکو"),)
+
+
+def test_places_by_kind():
+    kinds = places()
+    assert search_key("مسکو") in kinds[search_key("شهر")]
+    assert search_key("عشقآباد") in kinds[search_key("شهر")]
+    assert search_key("روسیه") in kinds[search_key("کشور")]
+    assert search_key("روسیه") not in kinds[search_key("شهر")]
+    # the first Persian word is the place's name («اسرائیل», not «صهیونیستی»)
+    assert search_key("صهیونیستی") not in kinds[search_key("کشور")]

@@ -55,3 +55,31 @@ def test_a_word_the_question_names_is_not_the_name():
     assert named_after(AIRPORT, [sentence], frozenset({search_key("تهران")})) is None
     found = named_after(AIRPORT, [sentence])
     assert sentence[found[1].start:found[1].end] == "تهران"
+
+
+CITY = (group("شهر"),)
+COUNTRY = (group("کشور کشورها"),)
+PLACES = {search_key("شهر"): frozenset(group("مسکو دوشنبه عشقآباد")),
+          search_key("کشور"): frozenset(group("روسیه ایران"))}
+
+
+@pytest.mark.parametrize("asked, sentences, question_words, expected", [
+    # no name after «شهر»: the city the best sentence names
+    (CITY, ["پزشکیان در آغاز سفر رسمی خود به مسکو ادای احترام کرد."], "", "مسکو"),
+    # a city written after «شهر» as ever
+    (CITY, ["او در شهر دوشنبه ادای احترام کرد."], "", "دوشنبه"),
+    # a known place after the noun before an unknown word after it
+    (COUNTRY, ["سران ۳۰ کشور حضور دارند و کشور روسیه میزبان است."], "", "روسیه"),
+    # no known place: the word after the noun, as without places
+    (COUNTRY, ["سران ۳۰ کشور حضور دارند."], "", "حضور"),
+    # a place the question names is not the answer («پس از عشق‌آباد»)
+    (CITY, ["پزشکیان پس از عشقآباد به دوشنبه رفت."], "عشقآباد", "دوشنبه"),
+    (CITY, ["پزشکیان از عشقآباد بازگشت."], "عشقآباد", None),
+    # a country is no city
+    (CITY, ["پزشکیان به روسیه رفت."], "", None),
+    # only the best sentence
+    (CITY, ["پزشکیان ادای احترام کرد.", "او به مسکو رفت."], "", None),
+])
+def test_named_after_places(asked, sentences, question_words, expected):
+    found = named_after(asked, sentences, frozenset(group(question_words)), PLACES)
+    assert (sentences[found[0]][found[1].start:found[1].end] if found else None) == expected
