@@ -213,22 +213,47 @@ def score_sentences(question: str, query_vector: np.ndarray, hits: Sequence[Hit]
     total_weight = sum(weights.values())
     cues = question_cues(question)
     scored: list[ScoredSentence] = []
-    for rank, span, text, similarity in _candidate_sentences(hits, index, query_vector):
+    for rank, span, text, similarity, following in _candidate_sentences(hits, index, query_vector):
         shared = _shared_words(question_words, question_pairs, text)
         overlap = sum(weights[w] for w in shared) / total_weight if total_weight else 0.0
-        scored.append(ScoredSentence(rank, span, text, similarity, overlap, _cue(cues, text)))
+        scored.append(ScoredSentence(rank, span, text, similarity, overlap, _cue(cues, text, following)))
     scored.sort(key=lambda s: -s.score)
     return scored
 
 
-def _cue(cues: Sequence[str], text: str) -> float:
-    """1.0 when a sentence holds what the question asks for (a date for «کی»)."""
+def _cue(cues: Sequence[str], text: str, following: str = "") -> float:
+    """1.0 when a sentence holds what the question asks for (a date for
+    «کی»), or, for a place, the next sentence that goes on about its event
+    does (:func:`goes_on`): «... برای نخستین بار دیدار کردند.» has its
+    place in «این دیدار در ... عشقآباد ... انجام شد.»."""
     key = search_key(text)
-    return 1.0 if cues and any(_CUE_ANSWERS[c].search(key) for c in cues) else 0.0
+    if cues and any(_CUE_ANSWERS[c].search(key) for c in cues):
+        return 1.0
+    if "place" in cues and following and goes_on(text, following):
+        return 1.0 if _CUE_ANSWERS["place"].search(search_key(following)) else 0.0
+    return 0.0
+
+
+_THIS_THAT = frozenset(search_key(word) for word in ("این", "آن"))
+
+
+def goes_on(sentence: str, following: str) -> bool:
+    """Whether ``following`` goes on about ``sentence``'s event: it opens
+    with «این» or «آن» and a noun of ``sentence`` («... دیدار کردند.» then
+    «این دیدار در ...»).
+
+    Args:
+        sentence: A sentence.
+        following: The sentence after it.
+    """
+    opening = sentence_words(following)[:2]
+    return len(opening) == 2 and opening[0].key in _THIS_THAT \
+        and opening[1].key in {word.key for word in sentence_words(sentence)}
 
 
 def _candidate_sentences(hits: Sequence[Hit], index: AnswerSource, query_vector: np.ndarray):
-    """Each sentence of the retrieved passages once, with its passage's rank and its cosine."""
+    """Each sentence of the retrieved passages once, with its passage's
+    rank, its cosine and the passage's next sentence ("" after the last)."""
     seen: set[tuple[str, Span]] = set()
     for rank, hit in enumerate(hits):
         article = index.articles[hit.chunk.doc_id]
@@ -238,10 +263,12 @@ def _candidate_sentences(hits: Sequence[Hit], index: AnswerSource, query_vector:
         if not spans:
             continue
         similarities = index.sentence_vectors_for(hit.chunk.doc_id, spans) @ query_vector
+        following = dict(zip(hit.chunk.sentences, hit.chunk.sentences[1:]))
         for span, similarity in zip(spans, similarities):
             text = article.text[span.start:span.end]
             if len(text.split()) >= DEFAULT_ANSWER.min_sentence_words:
-                yield rank, span, text, float(similarity)
+                after = following.get(span)
+                yield rank, span, text, float(similarity), article.text[after.start:after.end] if after else ""
 
 
 def _score_sentences_by_concepts(question: str, query_vector: np.ndarray, hits: Sequence[Hit],
@@ -253,10 +280,10 @@ def _score_sentences_by_concepts(question: str, query_vector: np.ndarray, hits: 
     total_weight = sum(weights)
     cues = question_cues(question)
     scored = []
-    for rank, span, text, similarity in _candidate_sentences(hits, index, query_vector):
+    for rank, span, text, similarity, following in _candidate_sentences(hits, index, query_vector):
         tokens = set(search_tokens(text))
         held = sum(weight for group, weight in zip(concepts, weights) if tokens.intersection(group))
-        cue = _cue(cues, text)
+        cue = _cue(cues, text, following)
         overlap = held / total_weight if total_weight else 0.0
         scored.append(ScoredSentence(rank, span, text, similarity, overlap, cue, overlap_vouches=False))
     scored.sort(key=lambda s: -s.score)
@@ -477,8 +504,18 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
         # with «رئیسجمهور».
         found = quoted_clause(question, texts, bridged)
     else:
-        texts = _with_continuation(kind, chosen, texts, hits, index)
-        found = _named(kind, texts, bridged) \
+        continued = _with_continuation(kind, chosen, texts, hits, index)
+        found = None
+        if continued[0] != texts[0]:
+            # The place of the best sentence's event is in the sentence that
+            # goes on about it: another sentence's place is another event's
+            # (the reader, given an Arabic question, preferred «در کرملین»
+            # of the next meeting to «در عشقآباد» of the first; given a
+            # Persian one, it read the first sentence only).
+            found = _known_place(continued[0], len(texts[0]))
+            continued = continued[:1]
+        texts = continued
+        found = found or _named(kind, texts, bridged) \
             or next(filter(None, (step(question, texts) for step in QUESTION_STEPS)), None) \
             or find_span(question, texts) or _office_speaker(question, chosen, names)
     if found is None:
@@ -531,11 +568,21 @@ def _with_continuation(kind: str | None, chosen: Sequence[ScoredSentence], texts
         return texts
     following = passage[position + 1]
     text = _article_text(sentence, hits, index)
-    opening = sentence_words(text[following.start:following.end])[:2]
-    if len(opening) < 2 or opening[0].key not in ("این", "آن") \
-            or opening[1].key not in {word.key for word in sentence_words(sentence.text)}:
+    if not goes_on(sentence.text, text[following.start:following.end]):
         return texts
     return [text[sentence.span.start:following.end], *texts[1:]]
+
+
+def _known_place(text: str, start: int) -> tuple[int, Span] | None:
+    """The first place of the glossary (:func:`qa.bridge.places`) written
+    after «در» or «به» from ``start`` on: «این دیدار در حاشیه همایش ... در
+    عشقآباد ...» → «عشقآباد». Returns (0, its span) or None."""
+    known = frozenset().union(*places().values())
+    words = [word for word in sentence_words(text) if word.start >= start]
+    for before, word in zip(words, words[1:]):
+        if before.key in ("در", "به") and word.key in known:
+            return 0, Span(word.start, word.end)
+    return None
 
 
 def _named(kind: str | None, texts: Sequence[str], bridged: BridgedQuestion | None) -> tuple[int, Span] | None:

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+_WHERE = frozenset({"کجا", "کجاست"})
 READER_WEIGHTS = Path(__file__).resolve().parent / "models" / "reader-e5-small.safetensors"
 READER_ONNX = "reader_int8.onnx"
 _DONE = "qa-reader.json"
@@ -197,8 +198,10 @@ class SpanReader:
         # Soldier?" took «ترکمنستان» from the third sentence).
         penalty = self.later_sentence_penalty if question_language(question) != "fa" else 0.0
         scored = []
-        # Penalised, spans ranked below the reader's first ten may come first.
-        keep = 20 if penalty else 10
+        # Penalised, or for a place after «در»/«به» (below), spans ranked
+        # below the reader's first ten may come first.
+        kind = question_shape(question).kind
+        keep = 20 if penalty or kind == "place" else 10
         for first, last in best_token_spans(starts[0], ends[0], sentence_of, self.settings.max_answer_tokens,
                                             keep=keep):
             start, end = balance_quotes(context, *widen_to_words(
@@ -215,13 +218,14 @@ class SpanReader:
         # for wins over a better-scored span of another kind.
         # Nor is a span that only repeats the question an answer («رئیسجمهور»
         # for «چه کسی ... از رئیس‌جمهور ایران استقبال کرد؟»).
-        kind = question_shape(question).kind
         fitting = [span for span in spans if fits_kind(kind, context[span[1]:span[2]])
                    and not repeats_question(question, context[span[1]:span[2]])]
-        if kind == "place" and penalty:
-            # Nor can it tell the place of an English or Arabic "where"
-            # question from another noun of the sentence («همایش بینالمللی»
-            # over «در عشقآباد»): a span written after «در» or «به» first.
+        if kind == "place" and (penalty or _WHERE & set(question_keys(question))):
+            # Nor can it tell the place of a "where" question from another
+            # noun of the sentence («همایش بینالمللی» over «در عشقآباد»): a
+            # span written after «در» or «به» first. (Not for «کدام کشور»,
+            # asked in Persian: the name of a country is the answer there,
+            # whatever it follows.)
             fitting = [span for span in fitting if follows_place_preposition(context, span[1])] or fitting
         if kind == "person" and fitting:
             # Asked who holds an office, or whom its holder met, the names

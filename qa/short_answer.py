@@ -324,6 +324,9 @@ def fits_kind(kind: str | None, text: str) -> bool:
     return True
 
 
+_NOT_PLACES = frozenset(search_key(word) for word in ("گفته", "نقل", "عنوان", "منظور", "دلیل", "خاطر", "همراه"))
+
+
 def follows_place_preposition(text: str, start: int) -> bool:
     """Tell whether the span starting at ``start`` follows «در» or «به»: how
     Persian writes where something happened («... در عشقآباد پایتخت
@@ -335,7 +338,10 @@ def follows_place_preposition(text: str, start: int) -> bool:
         start: The span's start in it.
     """
     before = sentence_words(text[max(0, start - 40):start])
-    return bool(before) and before[-1].key in ("در", "به")
+    after = sentence_words(text[start:start + 40])[:1]
+    # «به گفته ...», «به نقل از ...», «به عنوان ...»: no place follows.
+    return bool(before) and before[-1].key in ("در", "به") \
+        and not (before[-1].key == "به" and after and after[0].key in _NOT_PLACES)
 
 
 # The Persian question word for each kind of answer (see reader_question).

@@ -520,3 +520,19 @@ def test_follow_ups_with_known_words_are_still_rewritten(seed_assistant, first, 
     answer = seed_assistant.ask(follow_up, history=[Turn.of(earlier)])
     assert answer.rewritten_question and not answer.abstained
     assert answer.short_answer is not None and search_key(fact) in search_key(answer.short_answer.text)
+
+
+@pytest.mark.parametrize("question", [
+    # The first meeting's sentence has no place; the next one, «این دیدار در
+    # حاشیه همایش ... در عشقآباد ...», has: it ranks first for that, and its
+    # place is the answer (it was «کرملین», where they met later, and in
+    # Arabic «کرملین» even with the right sentence first).
+    "پزشکیان و پوتین برای نخستین بار کجا دیدار کردند؟",
+    "نخستین دیدار پزشکیان و پوتین کجا بود؟",
+    "Where was the first meeting between Pezeshkian and Putin held?",
+])
+def test_the_place_of_an_event_is_read_in_the_sentence_that_goes_on(seed_assistant, question):
+    answer = seed_assistant.ask(question)
+    assert answer.short_answer is not None and search_key(answer.short_answer.text) == search_key("عشقآباد")
+    # both sentences cited: the event's and its place's
+    assert search_key("نخستین بار") in search_key(answer.answer) and "این دیدار" in answer.answer

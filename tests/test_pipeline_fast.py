@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from qa.answer import ScoredSentence, compose_answer, put_dominant_first, shared_words
+from qa.answer import ScoredSentence, compose_answer, goes_on, put_dominant_first, shared_words
 from qa.parameters import AnswerParameters
 from qa.conversation import Turn, rewrite_question
 from qa.retrieval import fuse
@@ -131,3 +131,17 @@ def sentence(text: str, similarity: float, overlap: float) -> ScoredSentence:
 def test_put_dominant_first(candidates, expected):
     scored = [sentence(*candidate) for candidate in candidates]
     assert [chosen.text for chosen in put_dominant_first(scored)] == expected
+
+
+@pytest.mark.parametrize("sentence, following, expected", [
+    # news writes the event, then its place: «این دیدار در ...»
+    ("پزشکیان و پوتین برای نخستین بار با یکدیگر دیدار کردند.", "این دیدار در عشقآباد انجام شد.", True),
+    ("پزشکیان و پوتین دیدار كردند.", "آن ديدار در عشق‌آباد بود.", True),   # Arabic ی/ک, ZWNJ
+    # a demonstrative before a noun the sentence does not have: another thing
+    ("پزشکیان و پوتین دیدار کردند.", "این همایش در عشقآباد برگزار شد.", False),
+    ("پزشکیان و پوتین دیدار کردند.", "همایش در عشقآباد برگزار شد.", False),
+    ("پزشکیان و پوتین دیدار کردند.", "این", False),
+    ("", "", False),
+])
+def test_goes_on(sentence, following, expected):
+    assert goes_on(sentence, following) is expected

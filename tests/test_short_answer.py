@@ -237,6 +237,9 @@ def test_fits_kind(kind, text, fits):
     # «در» joined to nothing, a ZWNJ'd word, Arabic ي/ك in the sentence
     ("سفر رسمي به كازان‌روسیه", "كازان‌روسیه", True),
     ("مسکو", "مسکو", False),                         # nothing before it
+    # «به گفته ...», «به عنوان ...»: what follows «به» there is no place
+    ("به گفته نایب رئیس شورای فدراسیون، عربستان تصمیم نگرفته است.", "گفته نایب رئیس", False),
+    ("ایران به عنوان شریک کلیدی", "عنوان شریک", False),
     ("", "", False),
 ])
 def test_follows_place_preposition(text, span, follows):
