@@ -22,8 +22,8 @@ from .naming import named_after
 from .retrieval import near_duplicates
 from .text import (ENGLISH_FUNCTION_WORDS, content_words, question_language, search_key, search_tokens, stopwords,
                    words)
-from .short_answer import (asked_offices, best_span, describing_complement, is_yes_no, question_keys,
-                           question_shape, sentence_words, yes_no_clause)
+from .short_answer import (asked_offices, best_span, describing_complement, follows_word, is_yes_no, owner_noun,
+                           question_keys, question_shape, sentence_words, yes_no_clause)
 from .speakers import (asked_name, asks_quote, asks_speaker, name_title, quoted_clause, speaker_name, speaker_of,
                        speaker_title, title_holder)
 from .types import Answer, Article, BridgedQuestion, Citation, Hit, ShortAnswer, Span
@@ -517,7 +517,7 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
         texts = continued
         found = found or _named(kind, texts, bridged) \
             or next(filter(None, (step(question, texts) for step in QUESTION_STEPS)), None) \
-            or find_span(question, texts) or _office_speaker(question, chosen, names)
+            or _owner(question, texts, find_span(question, texts)) or _office_speaker(question, chosen, names)
     if found is None:
         return chosen, None
     position, span = found
@@ -583,6 +583,20 @@ def _known_place(text: str, start: int) -> tuple[int, Span] | None:
         if before.key in ("در", "به") and word.key in known:
             return 0, Span(word.start, word.end)
     return None
+
+
+def _owner(question: str, texts: Sequence[str], found: tuple[int, Span] | None) -> tuple[int, Span] | None:
+    """Asked whose something is («به یادبود چه کسانی ...؟»,
+    :func:`qa.short_answer.owner_noun`), the span found when it follows the
+    noun; else the name the best sentence writes after the noun
+    («بنای یادبود سرباز گمنام»), which the reader, seeing «کسانی», may not
+    consider at all (it answered «سربازان روس», people of another phrase).
+    Any other question: ``found`` as it is."""
+    noun = owner_noun(question) if question_shape(question).kind == "person" else None
+    if noun is None or (found is not None and follows_word(texts[found[0]], found[1].start, noun)):
+        return found
+    named = frozenset(content_words(question)) - {noun}
+    return named_after(((noun,),), texts, named) or found
 
 
 def _named(kind: str | None, texts: Sequence[str], bridged: BridgedQuestion | None) -> tuple[int, Span] | None:

@@ -29,6 +29,7 @@ _LIST_OPENINGS = tuple(tuple(search_key(phrase).split()) for phrase in (
 _LONGEST_NAME = 4
 _LONGEST_QUOTE = 8
 _QUOTE = re.compile(r"\s*«([^»]{1,120})»")
+_REFLEXIVES = frozenset(search_key(word) for word in ("خود", "خویش"))
 
 
 def named_after(asked: Sequence[Sequence[str]], sentences: Sequence[str],
@@ -132,7 +133,8 @@ def _name_at(sentence: str, words: Sequence[Word], index: int, asked: frozenset[
         first = position if first is None else first
         last = position
         position += 1
-    if first is None:
+    if first is None or (position < len(words) and words[position].key in _REFLEXIVES):
+        # «به دعوت رسمی همتای خود»: "his own counterpart" names no one.
         return None
     if last > first and position < len(words) and ends_clause(words[position].key):
         # «مرکز مطالعات خاورمیانه روسیه معتقد است»: the word before the verb

@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from .files import sha256_file
-from .short_answer import (fits_kind, follows_place_preposition, office_fits, question_keys, question_shape,
-                           reader_question, repeats_question, trim_to_kind)
+from .short_answer import (fits_kind, follows_place_preposition, follows_word, office_fits, owner_noun, question_keys,
+                           question_shape, reader_question, repeats_question, trim_to_kind)
 from .parameters import DEFAULT_ANSWER
 from .text import question_language, unify_letters
 from .types import Span
@@ -198,10 +198,12 @@ class SpanReader:
         # Soldier?" took «ترکمنستان» from the third sentence).
         penalty = self.later_sentence_penalty if question_language(question) != "fa" else 0.0
         scored = []
-        # Penalised, or for a place after «در»/«به» (below), spans ranked
-        # below the reader's first ten may come first.
+        # Penalised, or for a place after «در»/«به» or a name after the noun
+        # it owns (below), spans ranked below the reader's first ten may
+        # come first.
         kind = question_shape(question).kind
-        keep = 20 if penalty or kind == "place" else 10
+        owner = owner_noun(question) if kind == "person" else None
+        keep = 20 if penalty or kind == "place" or owner is not None else 10
         for first, last in best_token_spans(starts[0], ends[0], sentence_of, self.settings.max_answer_tokens,
                                             keep=keep):
             start, end = balance_quotes(context, *widen_to_words(
@@ -227,6 +229,11 @@ class SpanReader:
             # asked in Persian: the name of a country is the answer there,
             # whatever it follows.)
             fitting = [span for span in fitting if follows_place_preposition(context, span[1])] or fitting
+        if owner is not None:
+            # Asked whose memorial («به یادبود چه کسانی»), the owner's name
+            # is written right after the noun; the reader, seeing «کسانی»,
+            # took any people of the sentence («سربازان روس»).
+            fitting = [span for span in fitting if follows_word(context, span[1], owner)] or fitting
         if kind == "person" and fitting:
             # Asked who holds an office, or whom its holder met, the names
             # the offices rule out leave no answer rather than a guess.

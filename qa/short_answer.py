@@ -344,6 +344,54 @@ def follows_place_preposition(text: str, start: int) -> bool:
         and not (before[-1].key == "به" and after and after[0].key in _NOT_PLACES)
 
 
+_OWNER_PREPOSITIONS = frozenset(search_key(word) for word in (
+    "به", "در", "از", "با", "برای", "بر", "تحت", "توسط", "درباره"))
+_WHO_NOUNS = frozenset(search_key(word) for word in ("کسی", "کسانی", "شخصی"))
+_COPULAS = frozenset(search_key(word) for word in ("است", "بود", "هست", "هستند", "بودند", "میباشد", "را"))
+
+
+def owner_noun(question: str) -> str | None:
+    """The noun whose owner a Persian question asks for: «یادبود» of «...
+    به یادبود چه کسانی ادای احترام کرد؟». Persian writes «چه کسی» where the
+    owner's name goes, after the noun (the ezafe), and the sentence writes
+    the name there: «بنای یادبود سرباز گمنام».
+
+    Only a noun after a preposition counts: before «چه کسی» otherwise
+    stands the subject («برنابا چه کسی را ...»), a date («در سال ۱۹۳۱ چه
+    کسی ...») or a title asked about («رئیس‌جمهور برزیل چه کسی است؟»).
+
+    Args:
+        question: A question.
+
+    Returns:
+        The noun's search key, or None.
+    """
+    keys = question_keys(question)
+    stop = stopwords()
+    for index in range(2, len(keys) - 1):
+        if keys[index] != "چه" or keys[index + 1] not in _WHO_NOUNS:
+            continue
+        noun, following = keys[index - 1], keys[index + 2:index + 3]
+        if keys[index - 2] in _OWNER_PREPOSITIONS and noun not in stop and noun not in _OWNER_PREPOSITIONS \
+                and not (following and following[0] in _COPULAS):
+            return noun
+        return None
+    return None
+
+
+def follows_word(text: str, start: int, key: str) -> bool:
+    """Tell whether the span starting at ``start`` comes right after the
+    word ``key`` (a search key): «سرباز گمنام» after «یادبود».
+
+    Args:
+        text: The text the span is in.
+        start: The span's start in it.
+        key: The word, as a search key.
+    """
+    before = sentence_words(text[max(0, start - 40):start])
+    return bool(before) and before[-1].key == key and not text[before[-1].end:start].strip()
+
+
 # The Persian question word for each kind of answer (see reader_question).
 _PERSIAN_QUESTION_WORDS = {"person": "چه کسی", "date": "چه زمانی", "place": "کجا", "number": "چند"}
 

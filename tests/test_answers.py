@@ -536,3 +536,16 @@ def test_the_place_of_an_event_is_read_in_the_sentence_that_goes_on(seed_assista
     assert answer.short_answer is not None and search_key(answer.short_answer.text) == search_key("عشقآباد")
     # both sentences cited: the event's and its place's
     assert search_key("نخستین بار") in search_key(answer.answer) and "این دیدار" in answer.answer
+
+
+@pytest.mark.parametrize("question, name", [
+    # «به یادبود چه کسی»: the owner's name is written after «یادبود»
+    # («بنای یادبود سرباز گمنام»); the reader took «سربازان روس» from
+    # another phrase, and offered no span after «یادبود» at all
+    ("رئیس‌جمهور ایران در مسکو به یادبود چه کسی گل نثار کرد؟", "سرباز گمنام"),
+    # the reader's own span when it follows the noun
+    ("پزشکیان در دوشنبه به تندیس چه کسی ادای احترام کرد؟", "شاهاسماعیل سامانی"),
+])
+def test_whose_is_answered_by_the_name_after_the_noun(seed_assistant, question, name):
+    answer = seed_assistant.ask(question)
+    assert answer.short_answer is not None and search_key(name) in search_key(answer.short_answer.text)

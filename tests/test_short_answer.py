@@ -4,9 +4,10 @@ import pytest
 
 from qa.evaluation import exact_match, token_f1
 from qa.short_answer import (asks_description, asks_who_is, beside_asked_office, best_span, clauses, holds_other_office,
-                              office_fits, describing_complement, fits_kind, follows_place_preposition, is_yes_no,
-                              question_keys, question_shape, reader_question, repeats_question, sentence_words,
-                              split_question_word, trim_to_kind, yes_no_clause)
+                              office_fits, describing_complement, fits_kind, follows_place_preposition, follows_word,
+                              is_yes_no, owner_noun, question_keys, question_shape, reader_question, repeats_question,
+                              sentence_words, split_question_word, trim_to_kind, yes_no_clause)
+from qa.text import search_key
 
 CASES = [
     # date, the month written with «ماه» apart or together, Persian digits
@@ -493,3 +494,32 @@ def test_office_fits_reads_the_other_sentences(question, others, expected):
     sentence = "دکتر مسعود پزشکیان روز گذشته در دیدار آقای پوتین گفت"
     start = sentence.index("مسعود پزشکیان")
     assert office_fits(question, sentence, start, start + len("مسعود پزشکیان"), others=others) is expected
+
+
+@pytest.mark.parametrize("question, noun", [
+    # «چه کسی» where the owner's name goes, after a noun after a preposition
+    ("پزشکیان در مسکو به یادبود چه کسانی ادای احترام کرد؟", "یادبود"),
+    ("پزشکیان به دعوت چه‌کسی به مسکو رفت؟", "دعوت"),               # typed joined
+    ("این شاعر تحت تاثیر چه کسي شعر سرود؟", "تاثیر"),                  # Arabic ي
+    # the subject, a title asked about, an object, a date: no owner
+    ("برنابا چه کسی را به همراه خود برد؟", None),
+    ("رئیس‌جمهور برزیل چه کسی است؟", None),
+    ("در سال ۱۹۳۱ چه کسی طرحی ریخت؟", None),
+    ("پزشکیان با چه کسی دیدار کرد؟", None),                          # the preposition itself
+    ("به یادبود چه کسانی است؟", None),
+    ("چه کسی؟", None),
+    ("", None),
+])
+def test_owner_noun(question, noun):
+    assert owner_noun(question) == (search_key(noun) if noun else None)
+
+
+@pytest.mark.parametrize("text, span, key, follows", [
+    ("با حضور در محل بنای یادبود سرباز گمنام روسیه", "سرباز گمنام", "یادبود", True),
+    ("به خاطره سربازان روس", "سربازان روس", "یادبود", False),
+    ("بنای یادبود، سرباز گمنام", "سرباز گمنام", "یادبود", False),      # a comma between
+    ("یادبود‌سرباز", "سرباز", "یادبود", True),                           # ZWNJ
+    ("سرباز", "سرباز", "یادبود", False),
+])
+def test_follows_word(text, span, key, follows):
+    assert follows_word(text, text.index(span), search_key(key)) is follows
