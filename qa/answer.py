@@ -517,7 +517,8 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
         texts = continued
         found = found or _named(kind, texts, bridged) \
             or next(filter(None, (step(question, texts) for step in QUESTION_STEPS)), None) \
-            or _owner(question, texts, find_span(question, texts)) or _office_speaker(question, chosen, names)
+            or _owner(question, kind, texts, find_span(question, texts)) \
+            or _office_speaker(question, chosen, names)
     if found is None:
         return chosen, None
     position, span = found
@@ -585,14 +586,15 @@ def _known_place(text: str, start: int) -> tuple[int, Span] | None:
     return None
 
 
-def _owner(question: str, texts: Sequence[str], found: tuple[int, Span] | None) -> tuple[int, Span] | None:
+def _owner(question: str, kind: str | None, texts: Sequence[str],
+           found: tuple[int, Span] | None) -> tuple[int, Span] | None:
     """Asked whose something is («به یادبود چه کسانی ...؟»,
     :func:`qa.short_answer.owner_noun`), the span found when it follows the
     noun; else the name the best sentence writes after the noun
     («بنای یادبود سرباز گمنام»), which the reader, seeing «کسانی», may not
     consider at all (it answered «سربازان روس», people of another phrase).
     Any other question: ``found`` as it is."""
-    noun = owner_noun(question) if question_shape(question).kind == "person" else None
+    noun = owner_noun(question) if kind == "person" else None
     if noun is None or (found is not None and follows_word(texts[found[0]], found[1].start, noun)):
         return found
     named = frozenset(content_words(question)) - {noun}
