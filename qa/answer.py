@@ -424,7 +424,8 @@ def compose_answer(question: str, query_vector: np.ndarray, hits: Sequence[Hit],
     if not scored or best_evidence(scored) < parameters.threshold(index.embedder, language) \
             or not has_substance(scoring_question or question, index, bridged):
         citations = tuple(_citation(n, hit, index, ()) for n, hit in enumerate(hits[:3], start=1))
-        return Answer(question, ABSTAIN_MESSAGE[language], True, citations, scoring_question or question)
+        return Answer(question, ABSTAIN_MESSAGE[_message_language(question, language, bridged)], True, citations,
+                      scoring_question or question)
     chosen = _pick(scored, parameters)
     chosen, short = _short_answer(scoring_question or question, chosen, hits, index, find_span,
                                   max(parameters.max_sentences, 2), bridged)
@@ -446,6 +447,18 @@ def compose_answer(question: str, query_vector: np.ndarray, hits: Sequence[Hit],
         short_answer = ShortAnswer(text[span.start:span.end], numbers[rank], span.start, span.end)
     return Answer(question, " ".join(parts), False, citations, scoring_question or question, short_answer,
                   CROSS_LINGUAL_NOTE.get(language))
+
+
+def _message_language(question: str, language: str, bridged: BridgedQuestion | None) -> str:
+    """The language to abstain in: the question's, but Latin letters that
+    hold no English word ("xyz", "asdfgh qwerty": no function word, nothing
+    the glossary or the names by sound know) are no English, and get the
+    page's Persian."""
+    if language != "en" or (bridged is not None and (bridged.concepts or bridged.absent_names
+                                                     or bridged.absent_words)):
+        return language
+    english = {word.casefold() for word in re.findall(r"[A-Za-z']+", question)}
+    return language if english & ENGLISH_FUNCTION_WORDS else "fa"
 
 
 def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequence[Hit], index: AnswerSource,

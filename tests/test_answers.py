@@ -549,3 +549,17 @@ def test_the_place_of_an_event_is_read_in_the_sentence_that_goes_on(seed_assista
 def test_whose_is_answered_by_the_name_after_the_noun(seed_assistant, question, name):
     answer = seed_assistant.ask(question)
     assert answer.short_answer is not None and search_key(name) in search_key(answer.short_answer.text)
+
+
+@pytest.mark.parametrize("question, message", [
+    # nonsense abstains; in Latin letters with no English word, in Persian
+    ("xyz", "پاسخ این پرسش در مقاله‌ها نیامده است"),
+    ("asdfgh qwerty", "پاسخ این پرسش در مقاله‌ها نیامده است"),
+    ("😀", "پاسخ این پرسش در مقاله‌ها نیامده است"),
+    ("؟!", "پاسخ این پرسش در مقاله‌ها نیامده است"),
+    ("Who is xyz?", "do not contain an answer"),
+    ("أي أي أي", "لا تتضمن المقالات إجابة"),
+])
+def test_nonsense_abstains_in_the_language_it_can_be_read_in(seed_assistant, question, message):
+    answer = seed_assistant.ask(question)
+    assert answer.abstained and message in answer.answer and answer.short_answer is None
