@@ -7,7 +7,7 @@ tests and the CLI can override any value without touching the environment.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
@@ -87,7 +87,10 @@ class Settings:
     index_dir: Path = Path("index")
     embedder: str = DEFAULT_EMBEDDER
     backend: str = "auto"
-    model_cache: Path = Path()
+    # The user's cache, not the working directory: a bare Settings() (a bench
+    # script's) wrote 1.2 GB of model files into the checkout, where
+    # `git add -A` took them in.
+    model_cache: Path = field(default_factory=lambda: _default_model_cache(os.environ))
     chunk_tokens: int = 200
     overlap_sentences: int = 1
     k: int = 10

@@ -182,3 +182,13 @@ def test_bad_settings_are_clear_errors(environ, message):
 
     with pytest.raises(ValueError, match=message):
         Settings.from_env(environ)
+
+
+def test_bare_settings_keep_the_model_out_of_the_working_directory(monkeypatch, tmp_path):
+    # A bare Settings() (a bench script's) once materialized the bundled
+    # model into the checkout: its cache is the user's, as from_env's is.
+    from qa.config import Settings
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert Settings().model_cache == tmp_path / "persian-news-qa" / "models"
+    assert Settings().model_cache == Settings.from_env({"XDG_CACHE_HOME": str(tmp_path)}).model_cache
