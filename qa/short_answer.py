@@ -337,11 +337,24 @@ def follows_place_preposition(text: str, start: int) -> bool:
         text: The text the span is in.
         start: The span's start in it.
     """
-    before = sentence_words(text[max(0, start - 40):start])
+    before = word_before(text, start)
     after = sentence_words(text[start:start + 40])[:1]
     # «به گفته ...», «به نقل از ...», «به عنوان ...»: no place follows.
-    return bool(before) and before[-1].key in ("در", "به") \
-        and not (before[-1].key == "به" and after and after[0].key in _NOT_PLACES)
+    return before is not None and before.key in ("در", "به") \
+        and not (before.key == "به" and after and after[0].key in _NOT_PLACES)
+
+
+def word_before(text: str, start: int) -> Word | None:
+    """The word that ends last before ``start`` (offsets into ``text``),
+    looked for in the 40 characters before it; None when there is none.
+
+    Args:
+        text: A text.
+        start: A position in it.
+    """
+    window = max(0, start - 40)
+    words = sentence_words(text[window:start])
+    return Word(window + words[-1].start, window + words[-1].end, words[-1].key) if words else None
 
 
 _OWNER_PREPOSITIONS = frozenset(search_key(word) for word in (
@@ -388,8 +401,8 @@ def follows_word(text: str, start: int, key: str) -> bool:
         start: The span's start in it.
         key: The word, as a search key.
     """
-    before = sentence_words(text[max(0, start - 40):start])
-    return bool(before) and before[-1].key == key and not text[before[-1].end:start].strip()
+    before = word_before(text, start)
+    return before is not None and before.key == key and not text[before.end:start].strip()
 
 
 # The Persian question word for each kind of answer (see reader_question).

@@ -520,6 +520,9 @@ def test_owner_noun(question, noun):
     ("بنای یادبود، سرباز گمنام", "سرباز گمنام", "یادبود", False),      # a comma between
     ("یادبود‌سرباز", "سرباز", "یادبود", True),                           # ZWNJ
     ("سرباز", "سرباز", "یادبود", False),
+    # more than 40 characters before the noun: the word's offsets are the text's
+    ("مسعود پزشکیان رئیس جمهوری اسلامی ایران روز جمعه در آغاز سفر رسمی خود به مسکو با حضور در محل بنای یادبود "
+     "سرباز گمنام روسیه", "سرباز گمنام", "یادبود", True),
 ])
 def test_follows_word(text, span, key, follows):
     assert follows_word(text, text.index(span), search_key(key)) is follows
