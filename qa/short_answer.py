@@ -360,7 +360,6 @@ def word_before(text: str, start: int) -> Word | None:
 _OWNER_PREPOSITIONS = frozenset(search_key(word) for word in (
     "به", "در", "از", "با", "برای", "بر", "تحت", "توسط", "درباره"))
 _WHO_NOUNS = frozenset(search_key(word) for word in ("کسی", "کسانی", "شخصی"))
-_COPULAS = frozenset(search_key(word) for word in ("است", "بود", "هست", "هستند", "بودند", "میباشد", "را"))
 
 
 def owner_noun(question: str) -> str | None:
@@ -385,8 +384,10 @@ def owner_noun(question: str) -> str | None:
         if keys[index] != "چه" or keys[index + 1] not in _WHO_NOUNS:
             continue
         noun, following = keys[index - 1], keys[index + 2:index + 3]
+        # After «چه کسی», a copula makes the noun before it the subject
+        # («... چه کسی است؟»), and «را» makes «چه کسی» the object.
         if keys[index - 2] in _OWNER_PREPOSITIONS and noun not in stop and noun not in _OWNER_PREPOSITIONS \
-                and not (following and following[0] in _COPULAS):
+                and not (following and (following[0] in _COPULAS or following[0] == "را")):
             return noun
         return None
     return None

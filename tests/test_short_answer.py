@@ -503,6 +503,7 @@ def test_office_fits_reads_the_other_sentences(question, others, expected):
     ("این شاعر تحت تاثیر چه کسي شعر سرود؟", "تاثیر"),                  # Arabic ي
     # the subject, a title asked about, an object, a date: no owner
     ("برنابا چه کسی را به همراه خود برد؟", None),
+    ("پزشکیان در سفر چه کسی را دید؟", None),                         # «چه کسی را»: the object
     ("رئیس‌جمهور برزیل چه کسی است؟", None),
     ("در سال ۱۹۳۱ چه کسی طرحی ریخت؟", None),
     ("پزشکیان با چه کسی دیدار کرد؟", None),                          # the preposition itself
