@@ -22,8 +22,8 @@ from .naming import named_after
 from .retrieval import near_duplicates
 from .text import (ENGLISH_FUNCTION_WORDS, content_words, question_language, search_key, search_tokens, stopwords,
                    words)
-from .short_answer import (asked_offices, best_span, describing_complement, follows_word, is_yes_no, owner_noun,
-                           question_keys, question_shape, sentence_words, yes_no_clause)
+from .short_answer import (asked_offices, best_span, describing_complement, follows_place_preposition, follows_word,
+                           is_yes_no, owner_noun, question_keys, question_shape, sentence_words, yes_no_clause)
 from .speakers import (asked_name, asks_quote, asks_speaker, name_title, quoted_clause, speaker_name, speaker_of,
                        speaker_title, title_holder)
 from .types import Answer, Article, BridgedQuestion, Citation, Hit, ShortAnswer, Span
@@ -592,9 +592,8 @@ def _known_place(text: str, start: int) -> tuple[int, Span] | None:
     after «در» or «به» from ``start`` on: «این دیدار در حاشیه همایش ... در
     عشقآباد ...» → «عشقآباد». Returns (0, its span) or None."""
     known = frozenset().union(*places().values())
-    words = [word for word in sentence_words(text) if word.start >= start]
-    for before, word in zip(words, words[1:]):
-        if before.key in ("در", "به") and word.key in known:
+    for word in sentence_words(text):
+        if word.start >= start and word.key in known and follows_place_preposition(text, word.start):
             return 0, Span(word.start, word.end)
     return None
 
