@@ -48,16 +48,29 @@ class AnswerSource(Protocol):
     def sentence_vectors_for(self, doc_id: str, spans: Sequence[Span]) -> np.ndarray:
         """Stored vectors of sentences of one article."""
 
-# Finds the short answer: (question, sentences) -> (sentence index, span in
-# it), or None. qa.short_answer.best_span (rules) and qa.reader.SpanReader.find_span.
-SpanFinder = Callable[[str, Sequence[str]], "tuple[int, Span] | None"]
+
+class SpanFinder(Protocol):
+    """Finds the short answer: qa.short_answer.best_span (rules) and
+    qa.reader.SpanReader.find_span."""
+
+    def __call__(self, question: str, sentences: Sequence[str], *,
+                 concepts: Sequence[str] = ()) -> tuple[int, Span] | None:
+        """(sentence index, span in it) of the short answer, or None.
+
+        ``concepts`` are an English or Arabic question's words as the
+        articles write them («پزشکیان», «چین»), one each, in its order."""
+
+
+# A step that reads one kind of question: (question, sentences) -> (sentence
+# index, span in it), or None.
+SpanStep = Callable[[str, Sequence[str]], "tuple[int, Span] | None"]
 
 # Kinds of question the reader, trained to find a name or a phrase, does not
 # serve, each read by its own step, tried in order before it; a step returns
 # None when the question is not of its kind or it finds nothing. (A yes/no
 # question goes to qa.short_answer.yes_no_clause alone, and "what did X say"
 # to qa.speakers.quoted_clause alone.)
-QUESTION_STEPS: tuple[SpanFinder, ...] = (
+QUESTION_STEPS: tuple[SpanStep, ...] = (
     describing_complement,  # «... چگونه است؟» in a quote: «صمیمانه و راهبردی»
     title_holder,           # «رئیس جمهور روسیه کیست؟»: the name beside the title
     name_title,             # «پوتین کیست؟»: the title beside the name
@@ -530,7 +543,7 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
         texts = continued
         found = found or _named(kind, texts, bridged) \
             or next(filter(None, (step(question, texts) for step in QUESTION_STEPS)), None) \
-            or _owner(question, kind, texts, find_span(question, texts)) \
+            or _owner(question, kind, texts, find_span(question, texts, concepts=_first_words(bridged))) \
             or _office_speaker(question, chosen, names)
     if found is None:
         return chosen, None
@@ -611,6 +624,12 @@ def _owner(question: str, kind: str | None, texts: Sequence[str],
         return found
     named = frozenset(content_words(question)) - {noun}
     return named_after(((noun,),), texts, named) or found
+
+
+def _first_words(bridged: BridgedQuestion | None) -> tuple[str, ...]:
+    """The first Persian word of each of a bridged question's concepts, in
+    its order (``()`` for a Persian question)."""
+    return tuple(group[0] for group in bridged.concepts) if bridged else ()
 
 
 def _named(kind: str | None, texts: Sequence[str], bridged: BridgedQuestion | None) -> tuple[int, Span] | None:

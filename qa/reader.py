@@ -156,12 +156,15 @@ class SpanReader:
         except Exception as error:  # noqa: BLE001 - ONNX Runtime raises its own types
             raise ReaderError(f"Cannot load the reader {model_path} ({error.__class__.__name__}: {error})") from error
 
-    def find_span(self, question: str, sentences: Sequence[str]) -> tuple[int, Span] | None:
+    def find_span(self, question: str, sentences: Sequence[str], *,
+                  concepts: Sequence[str] = ()) -> tuple[int, Span] | None:
         """Return (sentence index, character span in that sentence) of the short answer.
 
         Args:
             question: The (standalone) question.
             sentences: The answer's sentences, best first.
+            concepts: An English or Arabic question's words as the articles
+                write them (:func:`qa.short_answer.reader_question`).
 
         Returns:
             The best span that lies inside one sentence, trimmed of spaces and
@@ -183,7 +186,7 @@ class SpanReader:
         # training («پزشكيان با كدام نخست‌وزير...» lost the name); the
         # passage keeps its length, so offsets still point into it.
         # An Arabic question is read with the Persian question word of its kind.
-        encoding = self._tokenizer.encode(unify_letters(reader_question(question)), unify_letters(context))
+        encoding = self._tokenizer.encode(unify_letters(reader_question(question, concepts)), unify_letters(context))
         ids, sequence_ids, offsets = fit_length(encoding.ids, encoding.sequence_ids, encoding.offsets,
                                                 self.settings.max_length)
         if not any(sequence == 1 for sequence in sequence_ids):

@@ -410,25 +410,37 @@ def follows_word(text: str, start: int, key: str) -> bool:
 _PERSIAN_QUESTION_WORDS = {"person": "چه کسی", "date": "چه زمانی", "place": "کجا", "number": "چند"}
 
 
-def reader_question(question: str) -> str:
+def reader_question(question: str, concepts: Sequence[str] = ()) -> str:
     """The question as the reader should read it: an Arabic question gets
-    the Persian question word of its kind written before it.
+    the Persian question word of its kind written before it, an English one
+    its words as the articles write them after it.
 
     The reader was trained on Persian questions only, and Arabic question
     words read as Persian words of another meaning once ي/ك are unified
     («أين» "where" → «این» "this»): «أين تعقد قمة بريكس؟» got a person's name.
     With «کجا» before it, «کازان». English question words mean nothing in
     Persian, and the same help measured worse for them (bench/cross_lingual*:
-    held-out short-answer F1 0.383 without, 0.355 with).
+    held-out short-answer F1 0.383 without, 0.355 with). An English
+    question's names do: given «پزشکیان چین» after "Whom did Pezeshkian
+    meet in China?", the reader no longer answers with Pezeshkian himself
+    (bench/cross_lingual*, English questions: 1 fact more found, none lost;
+    the Arabic questions, whose words the reader half reads already, lost
+    one and gained one, so they are read without).
 
     Args:
         question: The question as asked.
+        concepts: Its words as the articles write them (one each, in the
+            question's order; see :class:`qa.types.BridgedQuestion`).
 
     Returns:
-        The question, or «<question word> <question>» for an Arabic question
-        whose kind is a person, date, place or number.
+        The question; «<question> <concepts>» for an English question;
+        «<question word> <question>» for an Arabic question whose kind is a
+        person, date, place or number.
     """
-    if question_language(question) != "ar":
+    language = question_language(question)
+    if language == "en" and concepts:
+        return f"{question} {' '.join(concepts)}"
+    if language != "ar":
         return question
     word = _PERSIAN_QUESTION_WORDS.get(question_shape(question).kind or "")
     return f"{word} {question}" if word else question
@@ -776,7 +788,7 @@ def _phrase_cuts(sentence: str, words: Sequence[Word], first: int, last: int,
 
 
 def score_spans(question: str, sentence: str, weights: ShortAnswerWeights = DEFAULT_WEIGHTS,
-                shape: QuestionShape | None = None) -> list[SpanCandidate]:
+                shape: QuestionShape | None = None, concepts: Sequence[str] = ()) -> list[SpanCandidate]:
     """Score every candidate span of ``sentence`` as the answer to ``question``.
 
     Args:
@@ -784,6 +796,8 @@ def score_spans(question: str, sentence: str, weights: ShortAnswerWeights = DEFA
         sentence: One sentence (a cited one).
         weights: Score weights.
         shape: The question's shape, when already computed.
+        concepts: An English or Arabic question's words as the articles
+            write them: question words like the Persian question's own.
 
     Returns:
         Candidates, best first (offsets into ``sentence``).
@@ -792,7 +806,7 @@ def score_spans(question: str, sentence: str, weights: ShortAnswerWeights = DEFA
     words = sentence_words(sentence)
     if not words:
         return []
-    question_words = shape.words
+    question_words = shape.words | {search_key(concept) for concept in concepts}
     matched = [index for index, word in enumerate(words) if word.key in question_words]
     if not matched:
         return []
@@ -840,14 +854,16 @@ def score_spans(question: str, sentence: str, weights: ShortAnswerWeights = DEFA
     return candidates
 
 
-def best_span(question: str, sentences: Sequence[str],
-              weights: ShortAnswerWeights = DEFAULT_WEIGHTS) -> tuple[int, SpanCandidate] | None:
+def best_span(question: str, sentences: Sequence[str], weights: ShortAnswerWeights = DEFAULT_WEIGHTS, *,
+              concepts: Sequence[str] = ()) -> tuple[int, SpanCandidate] | None:
     """Return (sentence position, span) of the best short answer among sentences, or None.
 
     Args:
         question: The question.
         sentences: The answer's sentences, best first.
         weights: Score weights.
+        concepts: An English or Arabic question's words as the articles
+            write them (:func:`score_spans`).
 
     Returns:
         The best span and which sentence holds it; None when no span scores
@@ -858,7 +874,7 @@ def best_span(question: str, sentences: Sequence[str],
         return None  # a search for words ("کازان"), not a question: nothing to pick out
     best: tuple[int, SpanCandidate] | None = None
     for position, sentence in enumerate(sentences):
-        spans = score_spans(question, sentence, weights, shape)
+        spans = score_spans(question, sentence, weights, shape, concepts)
         # The first sentence is the best evidence: a later one must do better.
         if spans and (best is None or spans[0].score > best[1].score + 0.25 * position):
             best = (position, spans[0])

@@ -131,6 +131,20 @@ def test_reader_question(question, expected):
     assert reader_question(question) == expected
 
 
+@pytest.mark.parametrize("question, concepts, expected", [
+    # an English question is read with its words as the articles write them
+    ("Whom did Pezeshkian meet in China?", ("پزشکیان", "دیدار", "چین"),
+     "Whom did Pezeshkian meet in China? پزشکیان دیدار چین"),
+    ("Whom did Pezeshkian meet in China?", (), "Whom did Pezeshkian meet in China?"),
+    # an Arabic one with its Persian question word only (the concepts measured no better)
+    ("أين تعقد قمة بريكس؟", ("بریکس",), "کجا أين تعقد قمة بريكس؟"),
+    # a Persian question has its own words
+    ("پزشکیان در چین با چه کسی دیدار کرد؟", ("پزشکیان",), "پزشکیان در چین با چه کسی دیدار کرد؟"),
+])
+def test_reader_question_with_concepts(question, concepts, expected):
+    assert reader_question(question, concepts) == expected
+
+
 def test_words_keep_offsets_and_drop_edge_punctuation():
     text = "«ریو دو ژانیرو»، برزیل."
     assert [text[w.start:w.end] for w in sentence_words(text)] == ["ریو", "دو", "ژانیرو", "برزیل"]
