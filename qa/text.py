@@ -243,7 +243,9 @@ ARABIC_FUNCTION_WORDS = frozenset({
 
 
 # English function words, question words and verbs that say nothing of a
-# topic: "who said?", "what is it?" ask about nothing.
+# topic: "who said?", "what is it?" ask about nothing. Prepositions and
+# adverbs too: one that opens a question has a capital but names no one
+# ("Besides Iran and Russia, ..." was read as the absent name "Besides").
 ENGLISH_FUNCTION_WORDS = frozenset("""
 a an the this that these those it its he she they them him her his their we you i me my our your
 who whom whose what which when where why how whether
@@ -252,6 +254,9 @@ may might must
 of in on at to for from by with about into over after before between through during under as than
 and or but not no yes if so then there here also just very more most some any all each
 say says said tell told ask asked happen happened happens mean means know thing things something
+besides beside apart except including according since while although though despite without within among along
+across toward towards against upon around beyond both either neither other another such only even still already
+again once now ever never too
 """.split())
 
 

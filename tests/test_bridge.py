@@ -49,6 +49,10 @@ def test_english_concepts(bridge, question, expected):
     # two consonants say too little to call a name absent
     ("What did Jalali say?", ()),
     ("Who is Putin?", ()),
+    # a preposition opening a question has a capital, and names no one
+    ("Besides Iran and Russia, which independent country did Pezeshkian mention?", ()),
+    # a glossary word with a capital is no name («اسلامی»)
+    ("What did Putin ask Pezeshkian to convey to the Leader of the Islamic Revolution?", ()),
 ])
 def test_names_the_articles_never_write_are_absent(bridge, question, absent):
     assert bridge.read(question, "en").absent_names == absent
