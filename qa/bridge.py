@@ -324,7 +324,8 @@ def _english_asked(placed: Sequence[tuple[int, tuple[str, ...]]], keys: Sequence
     "which", "what" or "whose", its noun first (English puts it last:
     "which American foundation's experts" asks for a foundation).
 
-    The phrase ends at a function word, a verb in "-ed", a possessive
+    The phrase ends at a function word, a verb in "-ed" (not its first
+    word: "what shared element" asks for an element), a possessive
     ("which group's summit": the group), or after three words. Empty when
     the question word is followed by a function word ("what did ...",
     "what is ...") or the glossary cannot write the phrase's noun.
@@ -335,13 +336,20 @@ def _english_asked(placed: Sequence[tuple[int, tuple[str, ...]]], keys: Sequence
     end = min(start + _LONGEST_ASKED, len(keys))
     for position in range(start, end):
         key = keys[position]
-        if key in ENGLISH_FUNCTION_WORDS or (key.endswith("ed") and len(key) > 4):
+        if key in ENGLISH_FUNCTION_WORDS or (position > start and key.endswith("ed") and len(key) > 4):
             end = position
             break
         if position in possessives:
             end = position + 1
             break
     phrase = [group for index, group in placed if start <= index < end]
+    if phrase and not phrase[-1] and end - 1 in possessives:
+        # The owner's noun is not written in the articles, the thing it
+        # owns may be, and Persian names the owner right after it: "which
+        # news agency's reporter" is «خبرنگار ایرنا» in articles that never
+        # write «خبرگزاری».
+        owned = dict(placed).get(end)
+        return (owned,) if owned else ()
     if not phrase or not phrase[-1]:
         return ()
     return _concepts(phrase[::-1])

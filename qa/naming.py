@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Mapping, Sequence
 
-from .short_answer import Word, sentence_words
+from .short_answer import OFFICE_WORDS, Word, sentence_words
 from .speakers import ends_clause
 from .text import search_key, stopwords
 from .types import Span
@@ -30,6 +30,7 @@ _LONGEST_NAME = 4
 _LONGEST_QUOTE = 8
 _QUOTE = re.compile(r"\s*«([^»]{1,120})»")
 _REFLEXIVES = frozenset(search_key(word) for word in ("خود", "خویش"))
+_AND = search_key("و")
 
 
 def named_after(asked: Sequence[Sequence[str]], sentences: Sequence[str],
@@ -73,6 +74,11 @@ def named_after(asked: Sequence[Sequence[str]], sentences: Sequence[str],
             while after < len(words) and words[after].key in describing and _joined(sentence, words, after):
                 after += 1
             name = _name_at(sentence, words, after, noun | describing | question_words, stop)
+            if name is None and after + 2 < len(words) and words[after].key == _AND \
+                    and words[after + 1].key not in stop and _joined(sentence, words, after + 2):
+                # Two nouns joined by «و» share the name after the second:
+                # «جنایات و تنشزایی رژیم صهیونیستی» (whose crimes? the regime's).
+                name = _name_at(sentence, words, after + 2, noun | describing | question_words, stop)
             if name is not None:
                 names.append(name)
         # A place of the kind asked comes first (alone: the words after it
@@ -128,7 +134,10 @@ def _name_at(sentence: str, words: Sequence[Word], index: int, asked: frozenset[
                 and words[position + 1].key not in stop and _joined(sentence, words, position + 1):
             position += 1
             continue
-        if word.key in stop or word.key in asked or not any(ch.isalpha() for ch in word.key):
+        if word.key in stop or word.key in asked or not any(ch.isalpha() for ch in word.key) \
+                or (last is not None and word.key in OFFICE_WORDS):
+            # (an office after a name is its holder's, not part of it:
+            # «سلامهای گرم ولادمیر پوتین رئیسجمهور این کشور»)
             break
         first = position if first is None else first
         last = position

@@ -186,7 +186,8 @@ class SpanReader:
         # training («پزشكيان با كدام نخست‌وزير...» lost the name); the
         # passage keeps its length, so offsets still point into it.
         # An Arabic question is read with the Persian question word of its kind.
-        encoding = self._tokenizer.encode(unify_letters(reader_question(question, concepts)), unify_letters(context))
+        asked = reader_question(question, concepts)
+        encoding = self._tokenizer.encode(unify_letters(asked), unify_letters(context))
         ids, sequence_ids, offsets = fit_length(encoding.ids, encoding.sequence_ids, encoding.offsets,
                                                 self.settings.max_length)
         if not any(sequence == 1 for sequence in sequence_ids):
@@ -222,9 +223,11 @@ class SpanReader:
         # answers a name: the best span of the kind the question word asks
         # for wins over a better-scored span of another kind.
         # Nor is a span that only repeats the question an answer («رئیسجمهور»
-        # for «چه کسی ... از رئیس‌جمهور ایران استقبال کرد؟»).
+        # for «چه کسی ... از رئیس‌جمهور ایران استقبال کرد؟»), or an English
+        # question's words as the articles write them («پزشکیان» for "Whose
+        # crimes did Pezeshkian call a common threat ...?").
         fitting = [span for span in spans if fits_kind(kind, context[span[1]:span[2]])
-                   and not repeats_question(question, context[span[1]:span[2]])]
+                   and not repeats_question(asked, context[span[1]:span[2]])]
         if kind == "place" and (penalty or _WHERE & set(question_keys(question))):
             # Nor can it tell the place of a "where" question from another
             # noun of the sentence («همایش بینالمللی» over «در عشقآباد»): a

@@ -406,6 +406,13 @@ def test_english_and_arabic_questions_are_answered_from_persian_articles(seed_as
     ("Whom did Pezeshkian meet on Monday evening on the second day of his trip to China?", "پوتین"),
     # "Besides" opening the question was an absent name: it abstained
     ("Besides Iran and Russia, which independent country did Pezeshkian mention?", "چین"),
+    # the owner's noun («خبرگزاری») is never written: the name after the
+    # owned noun, «خبرنگار ایرنا» (was «کاظم جلالی»)
+    ("Which news agency's reporter did Kazem Jalali talk to in Moscow?", "ایرنا"),
+    # «جنایات و تنشزایی رژیم صهیونیستی»: the name after the second noun (was «پزشکیان»)
+    ("Whose crimes did Pezeshkian call a common threat to the countries of the region?", "صهیونیستی"),
+    # "shared" describes the element asked for: «عنصر همسایگی» (was the clause after it)
+    ("What shared element between Tehran and Moscow did the ambassador mention?", "همسایگی"),
 ])
 def test_cross_lingual_short_answers(seed_assistant, question, fact):
     answer = seed_assistant.ask(question)

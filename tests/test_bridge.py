@@ -10,7 +10,7 @@ from qa.types import BridgedQuestion
 # words (ZWNJs lost, as in the seed articles) and joined pairs («پزشکیانو»).
 ARTICLE = ("مسعود پزشکیان و ولادیمیر پوتین در مسکو دیدار کردند. میخائیل میشوتسین نخستوزیر روسیه "
            "از تحریمهای آمریکا و همکاریهای ایران گفت. کاظم جلالی سفیر ایران در فرودگاه مهرآباد بود. "
-           "تفاهم نامه اقتصادی امضا شد و اتحادیه اقتصادی اوراسیا.")
+           "تفاهم نامه اقتصادی امضا شد و اتحادیه اقتصادی اوراسیا. خبرنگار ایرنا از عنصر مشترک گفت.")
 VOCABULARY = set(search_tokens(ARTICLE))
 
 
@@ -96,6 +96,11 @@ def test_about_concepts(bridge, question, language, expected):
     # English puts the noun last: up to a possessive, a verb in "-ed", a function word
     ("Which economic union's members met?", "en", [keys("اتحادیه"), keys("اقتصادی")]),
     ("Which economic union signed?", "en", [keys("اتحادیه"), keys("اقتصادی")]),
+    # not at its first word: "shared" describes the element asked for
+    ("What shared element did the ambassador mention?", "en", [keys("عنصر"), keys("مشترک")]),
+    # the owner a possessive asks for is a noun the articles never write:
+    # the noun it owns, which Persian writes before the owner («خبرنگار ایرنا»)
+    ("Which news agency's reporter did Jalali talk to?", "en", [keys("خبرنگار")]),
     ("في أي مطار وصل بزشكيان؟", "ar", [keys("فرودگاه")]),
     # Arabic puts it first, its adjectives after it in «ي»/«ية»; «ما هو» too
     ("ما هو الاتحاد الاقتصادي الذي ذكره بزشكيان؟", "ar", [keys("اتحادیه"), keys("اقتصادی")]),

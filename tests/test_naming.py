@@ -33,6 +33,11 @@ GROUP = (group("گروه"),)
      "مطالعات خاورمیانه روسیه"),
     # Arabic ي/ك and a ZWNJ in the sentence: matched by search keys, shown as written
     (AIRPORT, ["او در فرودگاه مهر\u200cآباد گفت."], "مهر\u200cآباد"),
+    # two nouns joined by «و» share the name after the second
+    ((group("جنایات"),), ["او گفت: تشدید جنایات و تنشزایی رژیم صهیونیستی که در حال وقوع است، تهدیدی مشترک است."], "رژیم صهیونیستی"),
+    # an office after the name is its holder's, not part of the name
+    ((group("سلام سلامهای"), group("گرم")), ["او سلامهای گرم ولادمیر پوتین رئیسجمهور این کشور را ابلاغ کرد."],
+     "ولادمیر پوتین"),
     # nothing named after the noun: a stopword, a comma, the sentence's end
     (GROUP, ["کشور روسیه میزبان اجلاس سران این گروه است."], None),
     (AIRPORT, ["او به فرودگاه، رفت."], None),
