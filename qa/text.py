@@ -239,7 +239,10 @@ def split_sentences(text: str) -> list[Span]:
 # Persian one, and are no content words in it.
 ARABIC_FUNCTION_WORDS = frozenset({
     "ما", "ماذا", "أي", "أية", "متى", "أين", "اين", "هل", "كيف", "لماذا", "الذي", "التي", "الذين", "هو", "هي", "في", "على",
-    "إلى", "الى", "عن", "مع", "كان", "قال"})
+    "إلى", "الى", "عن", "مع", "كان", "قال",
+    # Written with the Arabic ك: Persian «کم» ("little") is another word
+    # («كم مذكرة تفاهم وقعت ...؟» was read as Persian and got no short answer).
+    "كم", "بكم", "لمن"})
 
 
 # English function words, question words and verbs that say nothing of a

@@ -411,6 +411,8 @@ def test_english_and_arabic_questions_are_answered_from_persian_articles(seed_as
     ("Which news agency's reporter did Kazem Jalali talk to in Moscow?", "ایرنا"),
     # «جنایات و تنشزایی رژیم صهیونیستی»: the name after the second noun (was «پزشکیان»)
     ("Whose crimes did Pezeshkian call a common threat to the countries of the region?", "صهیونیستی"),
+    # «كم» was not known as Arabic: read as Persian, no short answer
+    ("كم مذكرة تفاهم وقعت بين إيران وطاجيكستان؟", "۲۳"),
     # "shared" describes the element asked for: «عنصر همسایگی» (was the clause after it)
     ("What shared element between Tehran and Moscow did the ambassador mention?", "همسایگی"),
 ])

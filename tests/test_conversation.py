@@ -162,6 +162,9 @@ def test_rewrite_demonstratives_and_people(history, question, expected):
     ("أي أي أي", "ar"),
     ("أي؟", "ar"),
     ("متى؟", "ar"),
+    # «كم» ("how many") with the Arabic ك; Persian «کم» ("little") is no Arabic
+    ("كم مذكرة تفاهم وقعت بين إيران وطاجيكستان؟", "ar"),
+    ("کم کم به مسکو رسید؟", "fa"),
     ("", "fa"),
 ])
 def test_question_language(question, language):
