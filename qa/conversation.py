@@ -298,7 +298,8 @@ def rewrite_question(question: str, history: Sequence[Turn],
     previous = history[-1]
     words = _words(question)
     keys = _keys(words)
-    if not words:
+    if not words or all(key in _LEADING_AND for key in keys):
+        # «و؟», or «و» five thousand times, names nothing to ask about.
         return question
 
     # 1. Pronouns and demonstrative phrases.

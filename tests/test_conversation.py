@@ -95,6 +95,10 @@ def test_new_words(question, expected):
     ("او xyz؟", "او xyz؟"),
     ("و qwerty؟", "و qwerty؟"),
     ("چه xyz؟", "چه xyz؟"),
+    # "and" alone, however often, names nothing to ask about
+    ("و؟", "و؟"),
+    ("و " * 5000, ("و " * 5000).strip()),
+    ("and and and?", "and and and?"),
     # known words, or none of its own: rewritten as before
     ("و پوتین؟", "پوتین کی به مسکو رفت؟"),
     ("با چه هدفی؟", "پزشکیان با چه هدفی؟"),
