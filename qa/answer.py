@@ -54,11 +54,11 @@ class SpanFinder(Protocol):
     qa.reader.SpanReader.find_span."""
 
     def __call__(self, question: str, sentences: Sequence[str], *,
-                 concepts: Sequence[str] = ()) -> tuple[int, Span] | None:
+                 bridged: BridgedQuestion | None = None) -> tuple[int, Span] | None:
         """(sentence index, span in it) of the short answer, or None.
 
-        ``concepts`` are an English or Arabic question's words as the
-        articles write them («پزشکیان», «چین»), one each, in its order."""
+        ``bridged`` is an English or Arabic question in the articles' words
+        («پزشکیان», «چین»; :mod:`qa.bridge`)."""
 
 
 # A step that reads one kind of question: (question, sentences) -> (sentence
@@ -543,7 +543,7 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
         texts = continued
         found = found or _named(kind, texts, bridged) \
             or next(filter(None, (step(question, texts) for step in QUESTION_STEPS)), None) \
-            or _owner(question, kind, texts, find_span(question, texts, concepts=_first_words(bridged))) \
+            or _owner(question, kind, texts, find_span(question, texts, bridged=bridged)) \
             or _office_speaker(question, chosen, names)
     if found is None:
         return chosen, None
@@ -624,12 +624,6 @@ def _owner(question: str, kind: str | None, texts: Sequence[str],
         return found
     named = frozenset(content_words(question)) - {noun}
     return named_after(((noun,),), texts, named) or found
-
-
-def _first_words(bridged: BridgedQuestion | None) -> tuple[str, ...]:
-    """The first Persian word of each of a bridged question's concepts, in
-    its order (``()`` for a Persian question)."""
-    return tuple(group[0] for group in bridged.concepts) if bridged else ()
 
 
 def _named(kind: str | None, texts: Sequence[str], bridged: BridgedQuestion | None) -> tuple[int, Span] | None:

@@ -220,6 +220,7 @@ class Bridge:
         found = _LATIN_WORD.findall(question)
         keys = [word.casefold().removesuffix("'s") for word in found]
         absent: list[str] = []
+        names: list[str] = []
 
         def unlisted(index: int) -> tuple[str, ...]:
             word, key = found[index], keys[index]
@@ -232,6 +233,7 @@ class Bridge:
             # tell that a name is absent.
             if not sounding and len(name_skeleton(key)) >= 3:
                 absent.append(word)
+            names.extend(sounding)
             return sounding
 
         placed, absent_words = self._walk(keys, _english_entry, unlisted)
@@ -246,10 +248,11 @@ class Bridge:
         persian = " ".join(re.findall(r"[^\x00-\x7f]+", question))
         groups.extend((token,) for token in dict.fromkeys(search_tokens(persian)) if token in self._known)
         return BridgedQuestion(_concepts(groups), tuple(absent), _about(placed, keys, _ENGLISH_ABOUT), absent_words,
-                               asked)
+                               asked, tuple(dict.fromkeys(names)))
 
     def _arabic(self, question: str) -> BridgedQuestion:
         keys = [word for word in re.findall(r"\w+", search_key(question)) if not word.isdigit()]
+        names: list[str] = []
 
         def unlisted(index: int) -> tuple[str, ...]:
             key = keys[index]
@@ -265,13 +268,14 @@ class Bridge:
             for stem in (stem for stem in stems if len(stem) >= 5):
                 sounding = self.sounding(stem)
                 if sounding:
+                    names.extend(sounding)
                     return tuple(sounding)
             return ()
 
         placed, absent_words = self._walk(keys, _arabic_entry, unlisted)
         asked = _arabic_asked(placed, keys)
         return BridgedQuestion(_concepts([group for _, group in placed]), (), _about(placed, keys, _ARABIC_ABOUT),
-                               absent_words, asked)
+                               absent_words, asked, tuple(dict.fromkeys(names)))
 
     def _walk(self, keys: Sequence[str], entry: Callable[[Sequence[str]], tuple[str, ...] | None],
               unlisted: Callable[[int], tuple[str, ...]]) -> tuple[list[tuple[int, tuple[str, ...]]], tuple[str, ...]]:
@@ -435,6 +439,22 @@ def _arabic_stems(word: str) -> list[str]:
     return stems
 
 
+# Arabic endings of number and case (search keys: ي → ی, ة → ه), each with
+# what the glossary's form ends in instead: the feminine dual and plural
+# («دولتين» → «دولة»), the dual and sound plurals («رئيسين», «رئيسي» before
+# a noun), the accusative «ا» («اجتماعا»). Tried on glossary lookups only:
+# names are found by their sound, and «قازان» is no dual.
+_ARABIC_ENDINGS = (("تین", "ه"), ("تان", "ه"), ("ات", "ه"), ("ات", ""), ("ین", ""), ("ان", ""), ("ون", ""),
+                   ("ی", ""), ("ا", ""))
+
+
+def _arabic_uninflected(stem: str) -> list[str]:
+    """Forms of an Arabic word without an ending of number or case
+    (:data:`_ARABIC_ENDINGS`), at least three letters long."""
+    return [stem[:-len(ending)] + replacement for ending, replacement in _ARABIC_ENDINGS
+            if stem.endswith(ending) and len(stem) - len(ending) >= 3]
+
+
 def _arabic_entry(keys: Sequence[str]) -> tuple[str, ...] | None:
     """The glossary's Persian for Arabic words, prefixes and «ال» off each if need be."""
     entries = glossary()
@@ -442,7 +462,7 @@ def _arabic_entry(keys: Sequence[str]) -> tuple[str, ...] | None:
         return entries[tuple(keys)]
     options = [_arabic_stems(key) for key in keys]
     if len(keys) == 1:
-        for stem in options[0][1:]:
+        for stem in options[0][1:] + [form for stem in options[0] for form in _arabic_uninflected(stem)]:
             if (stem,) in entries:
                 return entries[(stem,)]
         return None

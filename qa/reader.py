@@ -31,10 +31,10 @@ import numpy as np
 
 from .files import sha256_file
 from .short_answer import (fits_kind, follows_place_preposition, follows_word, office_fits, owner_noun, question_keys,
-                           question_shape, reader_question, repeats_question, trim_to_kind)
+                           question_shape, reader_question, repeats_question, sentence_words, trim_to_kind)
 from .parameters import DEFAULT_ANSWER
-from .text import question_language, unify_letters
-from .types import Span
+from .text import question_language, search_key, unify_letters
+from .types import BridgedQuestion, Span
 
 if TYPE_CHECKING:
     from .bundled_model import PreparedModel
@@ -157,14 +157,16 @@ class SpanReader:
             raise ReaderError(f"Cannot load the reader {model_path} ({error.__class__.__name__}: {error})") from error
 
     def find_span(self, question: str, sentences: Sequence[str], *,
-                  concepts: Sequence[str] = ()) -> tuple[int, Span] | None:
+                  bridged: BridgedQuestion | None = None) -> tuple[int, Span] | None:
         """Return (sentence index, character span in that sentence) of the short answer.
 
         Args:
             question: The (standalone) question.
             sentences: The answer's sentences, best first.
-            concepts: An English or Arabic question's words as the articles
-                write them (:func:`qa.short_answer.reader_question`).
+            bridged: An English or Arabic question in the articles' words:
+                an English question is read with them
+                (:func:`qa.short_answer.reader_question`), and no span that
+                holds a name the question gives is its answer.
 
         Returns:
             The best span that lies inside one sentence, trimmed of spaces and
@@ -186,7 +188,8 @@ class SpanReader:
         # training («پزشكيان با كدام نخست‌وزير...» lost the name); the
         # passage keeps its length, so offsets still point into it.
         # An Arabic question is read with the Persian question word of its kind.
-        asked = reader_question(question, concepts)
+        asked = reader_question(question, bridged.first_words if bridged else ())
+        given = frozenset(search_key(name) for name in bridged.names) if bridged else frozenset()
         encoding = self._tokenizer.encode(unify_letters(asked), unify_letters(context))
         ids, sequence_ids, offsets = fit_length(encoding.ids, encoding.sequence_ids, encoding.offsets,
                                                 self.settings.max_length)
@@ -217,6 +220,11 @@ class SpanReader:
                 scored.append((float(starts[0][first] + ends[0][last]) - penalty * sentence, sentence, start, end))
         scored.sort(key=lambda item: -item[0])  # stable: equal scores keep the reader's order
         spans = [(sentence, start, end) for _, sentence, start, end in scored]
+        if given:
+            # A name the question gives is not what it asks for («مسعود
+            # پزشکیان» for "Whom did Pezeshkian meet ...?" and for «ما الذي
+            # قال بزشكيان إن إيران لا تخشاه؟»): no answer rather than that.
+            spans = [span for span in spans if not gives_name(context, span[1], span[2], given)]
         if not spans:
             return None
         # The reader sometimes reads «کی» (when) as colloquial "who" and
@@ -253,6 +261,23 @@ class SpanReader:
         first, last = trim_to_kind(kind, context[start:end])
         start, end = start + first, start + last
         return position, Span(start - bounds[position][0], end - bounds[position][0])
+
+
+def gives_name(text: str, start: int, end: int, names: frozenset[str]) -> bool:
+    """Whether ``text[start:end]`` holds one of ``names`` (search keys) or
+    is written right before one: «مسعود» of «مسعود پزشکیان» is part of the
+    name, as «دکتر» is of «دکتر پزشکیان».
+
+    Args:
+        text: The reader's context.
+        start: Where the span starts.
+        end: Where it ends.
+        names: Search keys of the names.
+    """
+    if not names.isdisjoint(word.key for word in sentence_words(text[start:end])):
+        return True
+    after = sentence_words(text[end:end + 40])
+    return bool(after) and not text[end:end + after[0].start].strip() and after[0].key in names
 
 
 def fit_length(ids: Sequence[int], sequence_ids: Sequence[int | None], offsets: Sequence[tuple[int, int]],

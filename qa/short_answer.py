@@ -27,7 +27,7 @@ from typing import Sequence
 
 from .bridge import FOREIGN_OFFICES, longest_entries
 from .text import ARABIC_FUNCTION_WORDS, ENGLISH_FUNCTION_WORDS, question_language, search_key, stopwords
-from .types import Span
+from .types import BridgedQuestion, Span
 
 MAX_WORDS = 8
 # Context words each side of a span that count for alignment.
@@ -855,15 +855,15 @@ def score_spans(question: str, sentence: str, weights: ShortAnswerWeights = DEFA
 
 
 def best_span(question: str, sentences: Sequence[str], weights: ShortAnswerWeights = DEFAULT_WEIGHTS, *,
-              concepts: Sequence[str] = ()) -> tuple[int, SpanCandidate] | None:
+              bridged: BridgedQuestion | None = None) -> tuple[int, SpanCandidate] | None:
     """Return (sentence position, span) of the best short answer among sentences, or None.
 
     Args:
         question: The question.
         sentences: The answer's sentences, best first.
         weights: Score weights.
-        concepts: An English or Arabic question's words as the articles
-            write them (:func:`score_spans`).
+        bridged: An English or Arabic question in the articles' words:
+            its concepts count as question words (:func:`score_spans`).
 
     Returns:
         The best span and which sentence holds it; None when no span scores
@@ -874,7 +874,7 @@ def best_span(question: str, sentences: Sequence[str], weights: ShortAnswerWeigh
         return None  # a search for words ("کازان"), not a question: nothing to pick out
     best: tuple[int, SpanCandidate] | None = None
     for position, sentence in enumerate(sentences):
-        spans = score_spans(question, sentence, weights, shape, concepts)
+        spans = score_spans(question, sentence, weights, shape, bridged.tokens if bridged else ())
         # The first sentence is the best evidence: a later one must do better.
         if spans and (best is None or spans[0].score > best[1].score + 0.25 * position):
             best = (position, spans[0])

@@ -98,6 +98,9 @@ class BridgedQuestion:
         asked: The kind of thing a "which" question asks for, the noun
             first and then what describes it, as Persian writes them:
             "Which American foundation ...?" → («بنیاد»), («آمریکایی», ...).
+        names: The index's words the question's names sound like
+            ("Pezeshkian" → «پزشکیان»): what the question gives, never the
+            answer it asks for.
     """
 
     concepts: tuple[tuple[str, ...], ...] = ()
@@ -105,6 +108,12 @@ class BridgedQuestion:
     about: tuple[tuple[str, ...], ...] = ()
     absent_words: tuple[str, ...] = ()
     asked: tuple[tuple[str, ...], ...] = ()
+    names: tuple[str, ...] = ()
+
+    @property
+    def first_words(self) -> tuple[str, ...]:
+        """The first Persian word of each concept, in the question's order."""
+        return tuple(group[0] for group in self.concepts)
 
     @property
     def tokens(self) -> list[str]:

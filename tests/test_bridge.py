@@ -68,10 +68,26 @@ def test_names_the_articles_never_write_are_absent(bridge, question, absent):
     ("كم مذكرة تفاهم وقعت؟", [keys("تفاهمنامه"), keys("امضا")]),
     # a four-letter verb («تعقد», "is held") is not read as a name («تاکید»)
     ("أين تعقد قمة؟", []),
+    # endings of case and number off for the glossary: the accusative
+    # «اجتماعا», the feminine dual «مذكرتين» (a name keeps its ending: «بزشكيان»)
+    ("أين عقد بزشكيان اجتماعا؟", [keys("پزشکیان"), keys("دیدار")]),
+    ("أين وقعت مذكرتين؟", [keys("امضا"), keys("تفاهمنامه")]),
     ("", []),
 ])
 def test_arabic_concepts(bridge, question, expected):
     assert list(bridge.read(question, "ar").concepts) == expected
+
+
+@pytest.mark.parametrize("question, language, expected", [
+    # the names a question gives, as the index writes them
+    ("Whom did Pezeshkian meet in Moscow?", "en", keys("پزشکیان")),
+    ("من التقى بزشكيان وبوتين؟", "ar", keys("پزشکیان پوتین")),
+    # glossary words are no names
+    ("Who is the prime minister of Russia?", "en", ()),
+    ("", "en", ()),
+])
+def test_names_the_question_gives(bridge, question, language, expected):
+    assert bridge.read(question, language).names == expected
 
 
 @pytest.mark.parametrize("question, language, expected", [

@@ -9,8 +9,9 @@ import json
 import numpy as np
 import pytest
 
-from qa.reader import (READER_WEIGHTS, balance_quotes, best_token_span, fit_length, reader_available,
+from qa.reader import (READER_WEIGHTS, balance_quotes, best_token_span, fit_length, gives_name, reader_available,
                        token_sentences, trim_span, widen_to_words)
+from qa.text import search_key
 
 
 def scores(values: dict[int, float], length: int) -> np.ndarray:
@@ -235,6 +236,43 @@ _CHINA_SENTENCES = [
     "خطاب به دکتر پزشکیان گفت: سفر شما به مسکو، تاریخی است.",
     "مسعود پزشکیان امروز ۲۸ دی ماه ۱۴۰۳ پشت میزی در کرملین مینشیند که آن سوی دیگرش ولادیمیر پوتین قرار دارد.",
 ]
+
+
+@pytest.mark.model
+def test_a_name_the_question_gives_is_no_answer():
+    from qa.bundled_model import ensure_model
+    from qa.config import Settings
+    from qa.reader import ReaderSettings, SpanReader, ensure_reader
+    from qa.types import BridgedQuestion
+
+    prepared = ensure_model(Settings.from_env().model_cache)
+    reader = SpanReader(prepared, ensure_reader(prepared), ReaderSettings.for_weights(READER_WEIGHTS))
+    sentences = ["به گزارش تابناک، مسعود پزشکیان شامگاه دوشنبه در ادامه برنامههای دومین روز سفر به چین، در "
+                 "دیدار آقای «ولادیمیر پوتین» رئیس جمهور روسیه، اظهار داشت: روند مستمر تعاملات با روسیه برای ما "
+                 "بسیار باارزش است."]
+    question = "Whom did Pezeshkian meet in China?"
+    concepts = ((search_key("پزشکیان"),), (search_key("دیدار"),), (search_key("چین"),))
+    names = (search_key("پزشکیان"),)
+    # without the names: the one the question names
+    position, span = reader.find_span(question, sentences, bridged=BridgedQuestion(concepts))
+    assert "پزشکیان" in sentences[position][span.start:span.end]
+    position, span = reader.find_span(question, sentences, bridged=BridgedQuestion(concepts, names=names))
+    assert "پوتین" in sentences[position][span.start:span.end]
+    # Arabic: the reader saw nothing but Pezeshkian; no answer rather than him
+    assert reader.find_span("من التقى بزشكيان في الصين؟", sentences,
+                            bridged=BridgedQuestion(concepts, names=names)) is None
+
+
+@pytest.mark.parametrize("text, start, end, expected", [
+    ("مسعود پزشکیان گفت", 0, 13, True),    # holds the name
+    ("مسعود پزشکیان گفت", 0, 5, True),     # the first name, right before it
+    ("دکتر پزشکیان گفت", 0, 4, True),      # an honorific, right before it
+    ("پزشکیان رئیس جمهور", 8, 18, False),  # after it: the title asked for
+    ("پوتین، پزشکیان", 0, 5, False),       # a comma between: another name
+    ("پوتین", 0, 5, False),
+])
+def test_gives_name(text, start, end, expected):
+    assert gives_name(text, start, end, frozenset({search_key("پزشکیان")})) is expected
 
 
 @pytest.mark.model
