@@ -27,6 +27,10 @@ _LIST_OPENINGS = tuple(tuple(search_key(phrase).split()) for phrase in (
     "از جمله", "مانند", "مثل", "نظیر", "چون", "یعنی", "به ویژه", "بهویژه"))
 # Most words of a name read after the noun (a quoted name is read whole).
 _LONGEST_NAME = 4
+# Most words of a list of names after a plural noun («بخشهای انرژی، صنعت،
+# حمل و نقل، ...»).
+_LONGEST_LIST = 14
+_PLURAL_ENDINGS = tuple(search_key(ending) for ending in ("ها", "های", "هایی"))
 _LONGEST_QUOTE = 8
 _QUOTE = re.compile(r"\s*«([^»]{1,120})»")
 _REFLEXIVES = frozenset(search_key(word) for word in ("خود", "خویش"))
@@ -73,12 +77,14 @@ def named_after(asked: Sequence[Sequence[str]], sentences: Sequence[str],
             after = index + 1
             while after < len(words) and words[after].key in describing and _joined(sentence, words, after):
                 after += 1
-            name = _name_at(sentence, words, after, noun | describing | question_words, stop)
+            # A plural noun names a list: «بخشهای انرژی، صنعت، حمل و نقل، ...».
+            plural = word.key.endswith(_PLURAL_ENDINGS)
+            name = _name_at(sentence, words, after, noun | describing | question_words, stop, plural)
             if name is None and after + 2 < len(words) and words[after].key == _AND \
                     and words[after + 1].key not in stop and _joined(sentence, words, after + 2):
                 # Two nouns joined by «و» share the name after the second:
                 # «جنایات و تنشزایی رژیم صهیونیستی» (whose crimes? the regime's).
-                name = _name_at(sentence, words, after + 2, noun | describing | question_words, stop)
+                name = _name_at(sentence, words, after + 2, noun | describing | question_words, stop, plural)
             if name is not None:
                 names.append(name)
         # A place of the kind asked comes first (alone: the words after it
@@ -102,11 +108,13 @@ def _joined(sentence: str, words: Sequence[Word], index: int) -> bool:
 
 
 def _name_at(sentence: str, words: Sequence[Word], index: int, asked: frozenset[str],
-             stop: frozenset[str]) -> Span | None:
+             stop: frozenset[str], plural: bool = False) -> Span | None:
     """The name that starts at ``words[index]``: a quoted name whole, or up
     to :data:`_LONGEST_NAME` words that are neither stopwords nor words the
-    question names, joined by «و» after a list opening; None when there is
-    none (a stopword, a punctuation mark or the end of the sentence)."""
+    question names, joined by «و» after a list opening; after a plural
+    noun, a list of them, joined by «و» and commas, up to
+    :data:`_LONGEST_LIST` words; None when there is none (a stopword, a
+    punctuation mark or the end of the sentence)."""
     if index == 0 or index >= len(words):
         return None
     quoted = _QUOTE.match(sentence, words[index - 1].end)
@@ -124,11 +132,15 @@ def _name_at(sentence: str, words: Sequence[Word], index: int, asked: frozenset[
             index += len(opening)
             listed = True
             break
+    listed = listed or plural
+    longest = _LONGEST_LIST if plural else _LONGEST_NAME
     first = last = None
     position = index
-    while position < len(words) and (last is None or position - first < _LONGEST_NAME):
+    while position < len(words) and (last is None or position - first < longest):
         word = words[position]
-        if position > index and not _joined(sentence, words, position):
+        if position > index and not _joined(sentence, words, position) and not (
+                plural and last is not None
+                and sentence[words[position - 1].end:word.start].strip() in ("،", ",")):
             break
         if listed and word.key == "و" and last is not None and position + 1 < len(words) \
                 and words[position + 1].key not in stop and _joined(sentence, words, position + 1):

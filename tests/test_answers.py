@@ -419,6 +419,8 @@ def test_english_and_arabic_questions_are_answered_from_persian_articles(seed_as
     ("كم استغرقت محادثة بزشكيان مع الرئيس الروسي؟", "یک ساعت"),
     ("كم دقيقة تحدث كل رئيس في اجتماع تركمانستان؟", "۱۰"),
     ("In which field is Iran ready to exchange cooperation with Tajikistan?", "پزشکی"),
+    # a plural noun («بخشهای») names the whole list, not its first item
+    ("In which sectors did Mishustin want to expand exchanges with Iran?", "انرژی، صنعت، حمل و نقل"),
     # "shared" describes the element asked for: «عنصر همسایگی» (was the clause after it)
     ("What shared element between Tehran and Moscow did the ambassador mention?", "همسایگی"),
 ])

@@ -33,6 +33,10 @@ GROUP = (group("گروه"),)
      "مطالعات خاورمیانه روسیه"),
     # Arabic ي/ك and a ZWNJ in the sentence: matched by search keys, shown as written
     (AIRPORT, ["او در فرودگاه مهر\u200cآباد گفت."], "مهر\u200cآباد"),
+    # a plural noun names a list, joined by commas and «و»; a singular one a name
+    ((group("بخش بخشهای"),), ["او بر تبادلات در بخشهای انرژی، صنعت، حمل و نقل، کشاورزی و امور فرهنگی تأکید کرد."],
+     "انرژی، صنعت، حمل و نقل، کشاورزی و امور فرهنگی"),
+    ((group("بخش بخشهای"),), ["او بر تبادلات در بخش انرژی، صنعت و کشاورزی تأکید کرد."], "انرژی"),
     # two nouns joined by «و» share the name after the second
     ((group("جنایات"),), ["او گفت: تشدید جنایات و تنشزایی رژیم صهیونیستی که در حال وقوع است، تهدیدی مشترک است."], "رژیم صهیونیستی"),
     # an office after the name is its holder's, not part of the name
