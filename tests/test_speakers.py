@@ -119,7 +119,7 @@ def test_who_question_is_answered_with_the_name_of_a_title(ambassador_index):
     citation's evidence holds the name."""
     read: list[list[str]] = []
 
-    def find_name(question, texts):
+    def find_name(question, texts, bridged=None):
         # Stands in for the reader: answers with the words before «،» of the named sentence.
         read.append(list(texts))
         position = next(i for i, text in enumerate(texts) if text.startswith("کاظم جلالی،"))
@@ -137,7 +137,7 @@ def test_who_question_is_answered_with_the_name_of_a_title(ambassador_index):
 
 
 def test_a_span_after_the_name_points_into_the_title_sentence(ambassador_index):
-    def find_place(question, texts):
+    def find_place(question, texts, bridged=None):
         position = next(i for i, text in enumerate(texts) if text.startswith("کاظم جلالی،"))
         start = texts[position].index("فدراسیون روسیه")
         return position, Span(start, start + len("فدراسیون روسیه"))
@@ -152,7 +152,7 @@ def test_a_span_after_the_name_points_into_the_title_sentence(ambassador_index):
 def test_naming_is_for_who_questions_only(ambassador_index):
     read: list[list[str]] = []
     ask_reading(ambassador_index, "سفیر جمهوری اسلامی ایران در روسیه روز جمعه در کدام شهر بود؟",
-                lambda question, texts: read.append(list(texts)))
+                lambda question, texts, bridged=None: read.append(list(texts)))
     assert read and read[0] and not any(text.startswith("کاظم جلالی،") for text in read[0])
 
 
@@ -200,7 +200,7 @@ def test_speaker_of(position, expected):
 def test_who_said_is_answered_with_the_speaker(ambassador_index):
     """«چه کسی گفت ...؟»: whatever span the finder proposes in the quoting
     sentence, the answer is its speaker, here behind a pronoun («وی ادامه داد»)."""
-    def find_quote(question, texts):
+    def find_quote(question, texts, bridged=None):
         position = next(i for i, text in enumerate(texts) if text.startswith("وی ادامه داد"))
         start = texts[position].index("این دیدار")
         return position, Span(start, start + len("این دیدار"))
@@ -441,7 +441,7 @@ def test_who_is_a_name_is_answered_with_the_title_of_the_sentence_before(ambassa
     # fake embedder's threshold: what is tested is the reading.)
     result = compose_answer(question, embedder.embed_query(question), retriever.search(question, 10), index,
                             parameters=replace(ALL_SENTENCES, abstain_below={"hash": {"fa": 0.0}}),
-                            find_span=lambda question, texts: None)
+                            find_span=lambda question, texts, bridged=None: None)
     short = result.short_answer
     assert short is not None and short.text == "سفیر جمهوری اسلامی ایران"
     citation = next(c for c in result.citations if c.n == short.n)
