@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from typing import Mapping, Sequence
 
-from .short_answer import OFFICE_WORDS, Word, sentence_words
-from .speakers import ends_clause
+from .short_answer import Word, sentence_words
+from .speakers import ends_clause, is_title
 from .text import search_key, stopwords
 from .types import Span
 
@@ -142,12 +142,12 @@ def _name_at(sentence: str, words: Sequence[Word], index: int, asked: frozenset[
                 plural and last is not None
                 and sentence[words[position - 1].end:word.start].strip() in ("،", ",")):
             break
-        if listed and word.key == "و" and last is not None and position + 1 < len(words) \
+        if listed and word.key == _AND and last is not None and position + 1 < len(words) \
                 and words[position + 1].key not in stop and _joined(sentence, words, position + 1):
             position += 1
             continue
         if word.key in stop or word.key in asked or not any(ch.isalpha() for ch in word.key) \
-                or (last is not None and word.key in OFFICE_WORDS):
+                or (last is not None and is_title(words, position)):
             # (an office after a name is its holder's, not part of it:
             # «سلامهای گرم ولادمیر پوتین رئیسجمهور این کشور»)
             break

@@ -125,7 +125,7 @@ def speech_subject(sentence: str) -> Subject | None:
         return None
     if subject[0].key in _PRONOUNS:
         return Subject("pronoun", subject[0].start, subject[0].end)
-    titles = [i for i in range(len(subject)) if _is_title(subject, i)]
+    titles = [i for i in range(len(subject)) if is_title(subject, i)]
     if titles and titles[0] == 0:
         return Subject("title", subject[0].start, subject[-1].end)
     if titles:
@@ -136,8 +136,14 @@ def speech_subject(sentence: str) -> Subject | None:
     return Subject("name", subject[0].start, subject[-1].end)
 
 
-def _is_title(words: Sequence[Word], position: int) -> bool:
-    """A title word, or two words written apart that make one («نخست وزیر»)."""
+def is_title(words: Sequence[Word], position: int) -> bool:
+    """Tell whether ``words[position]`` is a title (:data:`OFFICE_WORDS`),
+    alone or with the next word, written apart («نخست وزیر»).
+
+    Args:
+        words: A sentence's words.
+        position: The word to look at.
+    """
     key = words[position].key
     return key in OFFICE_WORDS or (position + 1 < len(words) and key + words[position + 1].key in OFFICE_WORDS)
 
@@ -444,7 +450,7 @@ def _sounding_at(words: Sequence[Word], name: str) -> Iterator[tuple[int, int]]:
 def _title_after(sentence: str, words: Sequence[Word], name_end: int) -> Span | None:
     """The title right after a name (spaces, a comma or a closing quote between)."""
     if name_end >= len(words) or sentence[words[name_end - 1].end:words[name_end].start].strip(" ،,»\u200c") \
-            or not _is_title(words, name_end):
+            or not is_title(words, name_end):
         return None
     stop = stopwords()
     end = name_end + 1
@@ -485,7 +491,7 @@ def _title_before(sentence: str, words: Sequence[Word], name_start: int) -> Span
         if word.key in _SUBJECT_ENDS or word.key in stop or (
                 first < name_start - 1 and any(ch in _NAME_BREAKS for ch in sentence[word.end:words[first + 1].start])):
             return None
-        if _is_title(words, first):
+        if is_title(words, first):
             return Span(word.start, words[name_start - 1].end)
     return None
 

@@ -42,6 +42,9 @@ GROUP = (group("گروه"),)
     # an office after the name is its holder's, not part of the name
     ((group("سلام سلامهای"), group("گرم")), ["او سلامهای گرم ولادمیر پوتین رئیسجمهور این کشور را ابلاغ کرد."],
      "ولادمیر پوتین"),
+    # a title written in two words too («نخست وزیر»; speakers.is_title)
+    ((group("سلام سلامهای"), group("گرم")), ["او سلامهای گرم میخائیل میشوتسین نخست وزیر روسیه را ابلاغ کرد."],
+     "میخائیل میشوتسین"),
     # nothing named after the noun: a stopword, a comma, the sentence's end
     (GROUP, ["کشور روسیه میزبان اجلاس سران این گروه است."], None),
     (AIRPORT, ["او به فرودگاه، رفت."], None),
