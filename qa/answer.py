@@ -22,8 +22,9 @@ from .naming import named_after
 from .retrieval import near_duplicates
 from .text import (ENGLISH_FUNCTION_WORDS, content_words, question_language, search_key, search_tokens, stopwords,
                    words)
-from .short_answer import (asked_offices, best_span, describing_complement, follows_place_preposition, follows_word,
-                           is_yes_no, owner_noun, question_keys, question_shape, sentence_words, yes_no_clause)
+from .short_answer import (asked_office_owner, asked_offices, best_span, describing_complement,
+                           follows_place_preposition, follows_word, is_yes_no, office_owners, owner_noun,
+                           question_keys, question_shape, sentence_words, yes_no_clause)
 from .speakers import (asked_name, asks_quote, asks_speaker, name_title, quoted_clause, speaker_name, speaker_of,
                        speaker_title, title_holder)
 from .types import Answer, Article, BridgedQuestion, Citation, Hit, ShortAnswer, Span
@@ -59,6 +60,14 @@ class SpanFinder(Protocol):
 
         ``bridged`` is an English or Arabic question in the articles' words
         («پزشکیان», «چین»; :mod:`qa.bridge`)."""
+
+
+class AnswerabilityCheck(Protocol):
+    """Tells how surely sentences answer a question:
+    qa.reader.SpanReader.no_answer_margin."""
+
+    def __call__(self, question: str, sentences: Sequence[str]) -> float:
+        """The reader's best span score less its no-answer score."""
 
 
 # A step that reads one kind of question: (question, sentences) -> (sentence
@@ -408,7 +417,8 @@ def _citation(n: int, hit: Hit, index: AnswerSource, evidence: tuple[Span, ...])
 
 def compose_answer(question: str, query_vector: np.ndarray, hits: Sequence[Hit], index: AnswerSource,
                    scoring_question: str | None = None, parameters: AnswerParameters = DEFAULT_ANSWER,
-                   find_span: SpanFinder = best_span, bridged: BridgedQuestion | None = None) -> Answer:
+                   find_span: SpanFinder = best_span, bridged: BridgedQuestion | None = None,
+                   check_answerable: AnswerabilityCheck | None = None) -> Answer:
     """Compose the answer to ``question`` from ``hits``.
 
     Args:
@@ -426,6 +436,11 @@ def compose_answer(question: str, query_vector: np.ndarray, hits: Sequence[Hit],
             sentences (see :func:`score_sentences`), and a question that
             names none of the articles' words, or a name they never write,
             is not answered.
+        check_answerable: The trained reader's verdict on the chosen
+            sentences (None with the rules): a Persian question they give it
+            no span for, by more than
+            :attr:`~qa.parameters.AnswerParameters.min_reader_margin`, is not
+            answered.
 
     Returns:
         The answer: up to three cited sentences, or an abstention listing the
@@ -434,14 +449,15 @@ def compose_answer(question: str, query_vector: np.ndarray, hits: Sequence[Hit],
     concepts = bridged.concepts if bridged else ()
     scored = score_sentences(scoring_question or question, query_vector, hits, index, concepts)
     language = question_language(question)
-    if not scored or best_evidence(scored) < parameters.threshold(index.embedder, language) \
-            or not has_substance(scoring_question or question, index, bridged):
-        citations = tuple(_citation(n, hit, index, ()) for n, hit in enumerate(hits[:3], start=1))
-        return Answer(question, ABSTAIN_MESSAGE[_message_language(question, language, bridged)], True, citations,
-                      scoring_question or question)
     chosen = _pick(scored, parameters)
+    if not scored or best_evidence(scored) < parameters.threshold(index.embedder, language) \
+            or not has_substance(scoring_question or question, index, bridged) \
+            or not _reader_finds_answer(scoring_question or question, language, chosen, check_answerable, parameters):
+        return _abstention(question, language, hits, index, scoring_question, bridged)
     chosen, short = _short_answer(scoring_question or question, chosen, hits, index, find_span,
                                   max(parameters.max_sentences, 2), bridged)
+    if _names_no_holder(scoring_question or question, short, chosen):
+        return _abstention(question, language, hits, index, scoring_question, bridged)
     numbers: dict[int, int] = {}
     evidence: dict[int, list[Span]] = {}
     parts = []
@@ -460,6 +476,50 @@ def compose_answer(question: str, query_vector: np.ndarray, hits: Sequence[Hit],
         short_answer = ShortAnswer(text[span.start:span.end], numbers[rank], span.start, span.end)
     return Answer(question, " ".join(parts), False, citations, scoring_question or question, short_answer,
                   CROSS_LINGUAL_NOTE.get(language))
+
+
+def _abstention(question: str, language: str, hits: Sequence[Hit], index: AnswerSource,
+                scoring_question: str | None, bridged: BridgedQuestion | None) -> Answer:
+    """The answer that says the articles do not hold one, with the closest passages."""
+    citations = tuple(_citation(n, hit, index, ()) for n, hit in enumerate(hits[:3], start=1))
+    return Answer(question, ABSTAIN_MESSAGE[_message_language(question, language, bridged)], True, citations,
+                  scoring_question or question)
+
+
+def _names_no_holder(question: str, short: tuple[int, Span] | None, chosen: Sequence[ScoredSentence]) -> bool:
+    """Whether sentences found for a who-holds-an-office question name no
+    holder of it.
+
+    «وزیر امور خارجه روسیه کیست؟» found his deputy («سرگئی ریابکوف معاون
+    وزیر امور خارجه روسیه»), which leaves no short answer; «سفیر روسیه در
+    تهران کیست؟» and "Who is Russia's ambassador to Iran?" found Iran's
+    ambassador in Russia («سفیر جمهوری اسلامی ایران در فدراسیون روسیه»), who
+    was given as the answer: the sentences write the office only as another
+    country's.
+    """
+    offices = asked_offices(question)
+    if not offices:
+        return False
+    if short is None:
+        return True
+    owner = asked_office_owner(question)
+    if owner is None:
+        return False
+    owners = {found for sentence in chosen for office in offices for found in office_owners(office, sentence.text)}
+    return bool(owners) and owner not in owners
+
+
+def _reader_finds_answer(question: str, language: str, chosen: Sequence[ScoredSentence],
+                         check_answerable: AnswerabilityCheck | None, parameters: AnswerParameters) -> bool:
+    """Whether the trained reader finds an answer in the chosen sentences.
+
+    Only for Persian questions: the reader reads an English or Arabic
+    question's words poorly against Persian sentences, and its margins there
+    run as low for answerable questions as for unanswerable ones.
+    """
+    if check_answerable is None or language != "fa" or not chosen:
+        return True
+    return check_answerable(question, [sentence.text for sentence in chosen]) >= parameters.min_reader_margin
 
 
 def _message_language(question: str, language: str, bridged: BridgedQuestion | None) -> str:

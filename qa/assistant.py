@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 from typing import Sequence
 
-from .answer import SpanFinder, compose_answer
+from .answer import AnswerabilityCheck, SpanFinder, compose_answer
 from .chunking import ChunkingSettings
 from .config import Settings
 from .embedding import Embedder, check_compatible, create_embedder
@@ -48,6 +48,9 @@ class Assistant:
         # on every question; the message is shown in the index status.
         self._unloadable: tuple[Path, str] | None = None
         self._span_finder: SpanFinder | None = None
+        # The trained reader's verdict whether sentences answer at all (None
+        # with the rules, which have no such sense).
+        self._check_answerable: AnswerabilityCheck | None = None
         self._span_finder_guard = threading.Lock()
         # Which method finds short answers, once chosen ("reader", or "rules"
         # with the reason the reader could not be used).
@@ -107,6 +110,7 @@ class Assistant:
             self.short_answer_method = f"rules ({error})"
             return best_span
         self.short_answer_method = "reader"
+        self._check_answerable = reader.no_answer_margin
         return reader.find_span
 
     def has_index(self) -> bool:
@@ -300,7 +304,7 @@ class Assistant:
         hits = retriever.search_batch(texts, k, mode, query_vectors=vectors, bridged=bridged)
         find_span = self.span_finder
         return [compose_answer(q.strip(), vector, found, index, scoring_question=text, find_span=find_span,
-                               bridged=written)
+                               bridged=written, check_answerable=self._check_answerable)
                 for q, text, vector, found, written in zip(questions, texts, vectors, hits, bridged)]
 
     def ask(self, question: str, history: Sequence[Turn | str] = (), k: int | None = None,

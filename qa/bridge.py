@@ -119,6 +119,17 @@ def places() -> dict[str, frozenset[str]]:
     return {kind: frozenset(names) for kind, names in kinds.items()}
 
 
+def persian_of(word: str, language: str) -> tuple[str, ...] | None:
+    """The glossary's Persian (search keys) for one English or Arabic word
+    («روسیا», "russia" → («روسیه»,)), or None when it has none.
+
+    Args:
+        word: The word's search key.
+        language: ``en`` or ``ar``.
+    """
+    return _english_entry((word,)) if language == "en" else _arabic_entry((word,))
+
+
 def _glossary_lines() -> list[tuple[str, str, str]]:
     """The glossary file's entries: (foreign, Persian words, kind or "")."""
     lines = []

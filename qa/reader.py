@@ -16,6 +16,7 @@ only step that imports torch); answering then imports ONNX Runtime and
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -147,6 +148,7 @@ class SpanReader:
 
         self.settings = settings
         self.later_sentence_penalty = later_sentence_penalty
+        self._read = functools.lru_cache(maxsize=32)(self._read_uncached)
         try:
             # The embedder's tokenizer, not a second copy (290 MB each).
             self._tokenizer = shared_tokenizer(str(prepared.tokenizer_file))
@@ -155,6 +157,71 @@ class SpanReader:
             raise ReaderError(str(error)) from error
         except Exception as error:  # noqa: BLE001 - ONNX Runtime raises its own types
             raise ReaderError(f"Cannot load the reader {model_path} ({error.__class__.__name__}: {error})") from error
+
+    def no_answer_margin(self, question: str, sentences: Sequence[str]) -> float:
+        """How much surer the reader is of its best span than of no answer.
+
+        The reader was trained SQuAD 2.0 style: for a question its passage
+        does not answer it points at ``<s>``. The margin is the best span's
+        score (start + end logits, inside one sentence) less that of ``<s>``;
+        well below zero, the sentences do not answer the question, however
+        close in meaning they are («حجم تجارت ایران و روسیه ... چند میلیارد
+        دلار بود؟» found sentences on trade between the two at 0.865).
+
+        Args:
+            question: The (standalone) question.
+            sentences: The answer's sentences, best first.
+
+        Returns:
+            The margin; infinity when there is nothing to read (no verdict).
+        """
+        texts = list(sentences)
+        if not texts or not question.strip():
+            return float("inf")
+        reading = self._read(question, tuple(texts), ())
+        if reading is None:
+            return float("inf")
+        _, bounds, _, sequence_ids, offsets, starts, ends = reading
+        spans = best_token_spans(starts, ends, token_sentences(sequence_ids, offsets, bounds),
+                                 self.settings.max_answer_tokens, keep=1)
+        if not spans:
+            return float("inf")
+        first, last = spans[0]
+        return float(starts[first] + ends[last] - starts[0] - ends[0])
+
+    def _read_uncached(self, question: str, texts: tuple[str, ...], first_words: tuple[str, ...]):
+        """Run the reader over the sentences joined into one passage
+        (through :attr:`_read`, which keeps the last few readings: a Persian
+        question's sentences are read once for :meth:`no_answer_margin` and
+        again, mostly the same, for :meth:`find_span`).
+
+        Returns:
+            (passage, each sentence's bounds in it, the question as read,
+            token sequence ids, token offsets, start scores, end scores), or
+            None when the question leaves no room for the passage.
+        """
+        # Sentences joined by a space, as they stand in a paragraph: the reader
+        # was trained on whole paragraphs.
+        context = ""
+        bounds = []
+        for text in texts:
+            if context:
+                context += " "
+            bounds.append((len(context), len(context) + len(text)))
+            context += text
+        # Pasted text writes Arabic ي/ك, which the reader barely saw in
+        # training («پزشكيان با كدام نخست‌وزير...» lost the name); the
+        # passage keeps its length, so offsets still point into it.
+        # An Arabic question is read with the Persian question word of its kind.
+        asked = reader_question(question, first_words)
+        encoding = self._tokenizer.encode(unify_letters(asked), unify_letters(context))
+        ids, sequence_ids, offsets = fit_length(encoding.ids, encoding.sequence_ids, encoding.offsets,
+                                                self.settings.max_length)
+        if not any(sequence == 1 for sequence in sequence_ids):
+            return None
+        inputs = np.array([ids], dtype=np.int64)
+        starts, ends = self._session.run(None, {"input_ids": inputs, "attention_mask": np.ones_like(inputs)})
+        return context, bounds, asked, sequence_ids, offsets, starts[0], ends[0]
 
     def find_span(self, question: str, sentences: Sequence[str], *,
                   bridged: BridgedQuestion | None = None) -> tuple[int, Span] | None:
@@ -175,28 +242,11 @@ class SpanReader:
         texts = list(sentences)
         if not texts or not question.strip():
             return None
-        # Sentences joined by a space, as they stand in a paragraph: the reader
-        # was trained on whole paragraphs.
-        context = ""
-        bounds = []
-        for text in texts:
-            if context:
-                context += " "
-            bounds.append((len(context), len(context) + len(text)))
-            context += text
-        # Pasted text writes Arabic ي/ك, which the reader barely saw in
-        # training («پزشكيان با كدام نخست‌وزير...» lost the name); the
-        # passage keeps its length, so offsets still point into it.
-        # An Arabic question is read with the Persian question word of its kind.
-        asked = reader_question(question, bridged.first_words if bridged else ())
-        given = frozenset(search_key(name) for name in bridged.names) if bridged else frozenset()
-        encoding = self._tokenizer.encode(unify_letters(asked), unify_letters(context))
-        ids, sequence_ids, offsets = fit_length(encoding.ids, encoding.sequence_ids, encoding.offsets,
-                                                self.settings.max_length)
-        if not any(sequence == 1 for sequence in sequence_ids):
+        reading = self._read(question, tuple(texts), bridged.first_words if bridged else ())
+        if reading is None:
             return None  # a question longer than the whole input: no room for a span
-        inputs = np.array([ids], dtype=np.int64)
-        starts, ends = self._session.run(None, {"input_ids": inputs, "attention_mask": np.ones_like(inputs)})
+        context, bounds, asked, sequence_ids, offsets, starts, ends = reading
+        given = frozenset(search_key(name) for name in bridged.names) if bridged else frozenset()
         sentence_of = token_sentences(sequence_ids, offsets, bounds)
         # The reader cannot align an English or Arabic question's words with
         # a Persian sentence: there the sentences' order (by meaning and the
@@ -211,13 +261,13 @@ class SpanReader:
         kind = question_shape(question).kind
         owner = owner_noun(question) if kind == "person" else None
         keep = 20 if penalty or kind == "place" or owner is not None else 10
-        for first, last in best_token_spans(starts[0], ends[0], sentence_of, self.settings.max_answer_tokens,
+        for first, last in best_token_spans(starts, ends, sentence_of, self.settings.max_answer_tokens,
                                             keep=keep):
             start, end = balance_quotes(context, *widen_to_words(
                 context, *trim_span(context, offsets[first][0], offsets[last][1])))
             if start < end:
                 sentence = int(sentence_of[first])
-                scored.append((float(starts[0][first] + ends[0][last]) - penalty * sentence, sentence, start, end))
+                scored.append((float(starts[first] + ends[last]) - penalty * sentence, sentence, start, end))
         scored.sort(key=lambda item: -item[0])  # stable: equal scores keep the reader's order
         spans = [(sentence, start, end) for _, sentence, start, end in scored]
         if given:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from .bridge import FOREIGN_OFFICES, longest_entries
+from .bridge import FOREIGN_OFFICES, longest_entries, persian_of, places
 from .text import ARABIC_FUNCTION_WORDS, ENGLISH_FUNCTION_WORDS, question_language, search_key, stopwords
 from .types import BridgedQuestion, Span
 
@@ -561,6 +561,78 @@ def asked_offices(question: str, keys: Sequence[str] | None = None) -> frozenset
     return frozenset("".join(keys[first:office]) for first, office, _ in runs)
 
 
+# Words written between an office and the country that holds it («سفیر
+# جمهوری اسلامی ایران», «رئیس جمهوری فدراسیون روسیه», «رئیسجمهور کشورمان»).
+_OWNER_FILLERS = frozenset(search_key(word) for word in "جمهور جمهوری اسلامی فدراسیون کشور دولت".split())
+
+
+def asked_office_owner(question: str, keys: Sequence[str] | None = None) -> str | None:
+    """The country whose office a who-holds question asks about: «روسیه»
+    for «سفیر روسیه در تهران کیست؟», "Who is Russia's ambassador to Iran?"
+    and «من هو سفير روسيا لدى إيران؟».
+
+    Args:
+        question: The question.
+        keys: Its :func:`question_keys`, when already computed.
+
+    Returns:
+        The country's search key, or None when the question asks about no
+        office or names no country as the office's.
+    """
+    keys = question_keys(question) if keys is None else keys
+    if not asks_identity(question, keys):
+        return None
+    language = question_language(question)
+    written = _office_keys(keys, language)
+    runs = _office_runs(written, _stop_keys(language))
+    if not runs:
+        return None
+    first, office, _ = runs[0]
+    candidates = [key for key in written[office:office + 3] if key not in _OWNER_FILLERS][:1]
+    if language == "en":
+        # "Russia's ambassador", "the ambassador of Russia"
+        before = written[first - 1] if first else ""
+        candidates = [before[:-2]] if before.endswith("'s") else \
+            [key for key in written[office + 1:office + 3] if key != "the"][:1] if written[office:office + 1] == ["of"] \
+            else []
+    countries = places().get(search_key("کشور"), frozenset())
+    for candidate in candidates:
+        persian = (candidate,) if language == "fa" else persian_of(candidate, language) or ()
+        if persian and persian[0] in countries:
+            return persian[0]
+    return None
+
+
+def office_owners(office: str, sentence: str) -> list[str]:
+    """The countries whose ``office`` a sentence writes: «ایران» in «سفیر
+    جمهوری اسلامی ایران در فدراسیون روسیه», «روسیه» in «ولادیمیر پوتین
+    رئیسجمهور روسیه».
+
+    Args:
+        office: The office as one search key («سفیر», «رییس»).
+        sentence: The sentence.
+
+    Returns:
+        The country (search key) after each mention of the office, in order;
+        mentions followed by no country give none.
+    """
+    countries = places().get(search_key("کشور"), frozenset())
+    words = sentence_words(sentence)
+    owners = []
+    for index in range(len(words)):
+        # The office may be written joined or spaced («نخستوزیر», «نخست وزیر»).
+        written, last = "", index
+        while last < len(words) and len(written) < len(office):
+            written += words[last].key
+            last += 1
+        if not written.startswith(office) or (index and words[index - 1].key in OFFICE_WORDS):
+            continue  # not the office, or another one («معاون وزیر ...»)
+        following = [other.key for other in words[last:last + 3] if other.key not in _OWNER_FILLERS]
+        if following and following[0] in countries:
+            owners.append(following[0])
+    return owners
+
+
 def beside_asked_office(question: str, text: str, start: int, end: int,
                         keys: Sequence[str] | None = None) -> bool:
     """Tell whether a span stands in apposition with an office the question
@@ -634,6 +706,12 @@ def holds_other_office(question: str, text: str, start: int, end: int,
     return False
 
 
+# Words for a group of people: none is the one holder of an office.
+GROUP_WORDS = frozenset(search_key(word) for word in (
+    "سران رهبران مقامات مسئولان مسوولان کارشناسان مردم نمایندگان رؤسای روسای اعضای اعضا مقام‌ها "
+    "وزرای مدیران فرماندهان دولتمردان سیاستمداران").split())
+
+
 def office_fits(question: str, sentence: str, start: int, end: int, keys: Sequence[str] | None = None,
                 others: Sequence[str] = ()) -> bool:
     """Tell whether a span can be the person a "who" question asks for, as
@@ -666,14 +744,19 @@ def office_fits(question: str, sentence: str, start: int, end: int, keys: Sequen
     if beside_asked_office(question, sentence, start, end, keys) \
             or holds_other_office(question, sentence, start, end, keys):
         return False
+    offices = asked_offices(question, keys)
     name = sentence[start:end]
+    name_words = sentence_words(name)
+    if offices and name_words and name_words[0].key in GROUP_WORDS:
+        # «سران ...», the subject after «... معاون وزیر امور خارجه روسیه،»:
+        # a group (the phrase's head comes first) holds no office.
+        return False
     for other in others:
         found = other.find(name)
         while found >= 0:
             if holds_other_office(question, other, found, found + len(name), keys):
                 return False
             found = other.find(name, found + 1)
-    offices = asked_offices(question, keys)
     words = sentence_words(sentence)
     named = [index for index in range(len(words))
              if any("".join(word.key for word in words[index:index + 2]).startswith(office) for office in offices)]

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator, Sequence
 
-from .short_answer import (OFFICE_WORDS, WHO_IS_OPENINGS, Word, asks_identity, clauses, question_keys,
+from .short_answer import (GROUP_WORDS, OFFICE_WORDS, WHO_IS_OPENINGS, Word, asks_identity, clauses, question_keys,
                            question_shape, sentence_words)
 from .text import ENGLISH_FUNCTION_WORDS, question_language, search_key, sounds_alike, stopwords
 from .types import BridgedQuestion, Span
@@ -312,6 +312,8 @@ def title_holder(question: str, sentences: Sequence[str]) -> tuple[int, Span] | 
     for position, sentence in enumerate(sentences):
         words = sentence_words(sentence)
         for first, last in _written_at(words, title):
+            if first and words[first - 1].key in OFFICE_WORDS:
+                continue  # «معاون وزیر امور خارجه روسیه»: another office, whose holder is not asked for
             name = _name_before(sentence, words, first) or _name_after(sentence, words, last)
             if name is not None:
                 return position, name
@@ -357,7 +359,14 @@ def _name_before(sentence: str, words: Sequence[Word], title_start: int) -> Span
         if not _is_name_word(word, stop):
             break
         name.insert(0, word)
-    if not name or all(word.key in _HONORIFICS for word in name):
+    return _span_of_name(name)
+
+
+def _span_of_name(name: Sequence[Word]) -> Span | None:
+    """The span of the words read as a name, or None when they are no one's:
+    an honorific alone, or a group («سران کشورها»: the phrase's head, its
+    first word, is a group)."""
+    if not name or all(word.key in _HONORIFICS for word in name) or name[0].key in GROUP_WORDS:
         return None
     return Span(name[0].start, name[-1].end)
 
@@ -373,9 +382,7 @@ def _name_after(sentence: str, words: Sequence[Word], title_end: int) -> Span | 
         if not (word.key in _HONORIFICS or _is_name_word(word, stop)):
             break
         name.append(word)
-    if not name or all(word.key in _HONORIFICS for word in name):
-        return None
-    return Span(name[0].start, name[-1].end)
+    return _span_of_name(name)
 
 
 def asked_name(question: str) -> str | None:

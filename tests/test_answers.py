@@ -116,6 +116,29 @@ def test_shared_out_of_corpus_questions_abstain(seed_assistant, question):
     check_abstains(seed_assistant, question)
 
 
+# Questions on the articles' own topic that they do not answer (written
+# before they were first run: 2 of 18 abstained). Those still answered are
+# listed, kept visible; each fails once it abstains.
+NEAR_QUESTIONS = read_questions(ROOT / "bench" / "out_of_corpus_near.jsonl")
+NEAR_MISSES = {
+    "oon04", "oon16",           # where was Pezeshkian born: «کرملین»
+    "oon05", "oon11", "oon17",  # when did Putin first become president: the date he first met Pezeshkian
+    "oon08", "oon14",           # how many nuclear power plants (English, Arabic)
+    "oon09", "oon15",           # the trade volume last year (English, Arabic)
+}
+
+
+@pytest.mark.parametrize("question", NEAR_QUESTIONS, ids=lambda q: q["id"])
+def test_questions_on_the_topic_that_the_articles_do_not_answer_abstain(seed_assistant, question):
+    answer = seed_assistant.ask(question["question"])
+    if question["id"] in NEAR_MISSES:
+        if not answer.abstained:
+            pytest.xfail(f"known miss: answered {answer.short_answer.text if answer.short_answer else None!r}")
+        pytest.fail(f"{question['id']} abstains now: remove it from NEAR_MISSES")
+    assert answer.abstained and answer.short_answer is None
+    assert answer.citations and all(not c.evidence for c in answer.citations)
+
+
 def test_citations_point_into_the_articles(seed_assistant):
     answer = seed_assistant.ask("پزشکیان کی وارد مسکو شد؟")
     assert not answer.abstained and "۲۸ دی" in answer.answer

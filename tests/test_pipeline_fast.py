@@ -86,6 +86,33 @@ def test_questions_outside_the_articles_abstain(hash_index, question, message):
     assert result.citations and all(not c.evidence for c in result.citations)
 
 
+def test_the_reader_s_verdict_decides_whether_persian_sentences_answer(hash_index):
+    index, retriever, embedder = hash_index
+    asked: list[tuple[str, list[str]]] = []
+
+    def verdict(margin):
+        def check(question, sentences):
+            asked.append((question, list(sentences)))
+            return margin
+        return check
+
+    def compose(question, margin):
+        hits = retriever.search(question, 10)
+        return compose_answer(question, embedder.embed_query(question), hits, index, parameters=HASH_PARAMETERS,
+                              check_answerable=verdict(margin))
+
+    question = "اجلاس سران بریکس در کازان کی برگزار می‌شود؟"
+    threshold = HASH_PARAMETERS.min_reader_margin
+    assert compose(question, threshold - 0.1).abstained
+    assert asked[-1][0] == question and asked[-1][1]  # the chosen sentences were read
+    kept = compose(question, threshold)
+    assert not kept.abstained and "آبان" in kept.answer
+    # An English question is not put to it (the reader reads its words poorly).
+    asked.clear()
+    compose("When will the BRICS summit in Kazan be held?", threshold - 10)
+    assert not asked
+
+
 def test_thresholds_by_embedder_and_language():
     parameters = AnswerParameters(abstain_below={"e5-small": {"fa": 0.8, "en": 0.7}, "other": {"fa": 0.5}})
     assert parameters.threshold("other", "fa") == 0.5

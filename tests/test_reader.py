@@ -239,6 +239,25 @@ _CHINA_SENTENCES = [
 
 
 @pytest.mark.model
+def test_the_reader_tells_sentences_that_answer_from_sentences_that_do_not():
+    from qa.bundled_model import ensure_model
+    from qa.config import Settings
+    from qa.parameters import DEFAULT_ANSWER
+    from qa.reader import ReaderSettings, SpanReader, ensure_reader
+
+    prepared = ensure_model(Settings.from_env().model_cache)
+    reader = SpanReader(prepared, ensure_reader(prepared), ReaderSettings.for_weights(READER_WEIGHTS))
+    # the article's sentence on trade between the two: it gives no figure
+    sentences = ["ولادیمیر پوتین با اشاره به افزایش قابل توجه حجم مبادله متقابل کالا میان دو کشور در ماههای "
+                 "اخیر اظهار داشت: تداوم اجرای موافقتنامه تجارت آزاد میان ایران و اتحادیه اقتصادی اوراسیا، نقش "
+                 "قابل توجهی در افزایش بیش از پیش حجم همکاریهای میان ایران و روسیه خواهد داشت."]
+    unanswered = reader.no_answer_margin("حجم تجارت ایران و روسیه در سال گذشته چند میلیارد دلار بود؟", sentences)
+    answered = reader.no_answer_margin("کدام موافقتنامه نقش قابل توجهی در افزایش همکاری‌ها خواهد داشت؟", sentences)
+    assert unanswered < DEFAULT_ANSWER.min_reader_margin < answered
+    assert reader.no_answer_margin("کی؟", []) == float("inf")  # nothing to read: no verdict
+
+
+@pytest.mark.model
 def test_a_name_the_question_gives_is_no_answer():
     from qa.bundled_model import ensure_model
     from qa.config import Settings

@@ -3,9 +3,9 @@
 import pytest
 
 from qa.evaluation import exact_match, token_f1
-from qa.short_answer import (asks_description, asks_who_is, beside_asked_office, best_span, clauses, holds_other_office,
+from qa.short_answer import (asked_office_owner, asks_description, asks_who_is, beside_asked_office, best_span, clauses, holds_other_office,
                               office_fits, describing_complement, fits_kind, follows_place_preposition, follows_word,
-                              is_yes_no, owner_noun, question_keys, question_shape, reader_question, repeats_question,
+                              is_yes_no, office_owners, owner_noun, question_keys, question_shape, reader_question, repeats_question,
                               sentence_words, split_question_word, trim_to_kind, yes_no_clause)
 from qa.text import search_key
 
@@ -471,6 +471,37 @@ _DEPUTY = "به گفته سرگئی ریابکوف معاون وزیر امور 
 def test_holds_other_office(question, text, span, expected):
     start = text.index(span)
     assert holds_other_office(question, text, start, start + len(span)) is expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("سفیر روسیه در تهران کیست؟", "روسیه"),
+    ("سفیر ایران در روسیه کیست؟", "ایران"),
+    ("سفیر جمهوری اسلامی ایران در روسیه کیست؟", "ایران"),  # the state's full name between
+    ("رئیس‌جمهور روسیه کیست؟", "روسیه"),
+    ("Who is Russia's ambassador to Iran?", "روسیه"),
+    ("Who is the ambassador of Iran to Russia?", "ایران"),
+    ("Who is the president of Russia?", "روسیه"),
+    ("من هو سفير روسيا لدى إيران؟", "روسیه"),
+    ("من هو سفير إيران لدى روسيا؟", "ایران"),
+    ("رئیس مرکز مطالعات خاورمیانه روسیه کیست؟", None),  # a centre's head: no country's office
+    ("سفیر کیست؟", None),                                # no country named
+    ("پزشکیان با سفیر روسیه دیدار کرد؟", None),          # no who-is question
+    ("", None),
+])
+def test_asked_office_owner(question, expected):
+    assert asked_office_owner(question) == expected
+
+
+@pytest.mark.parametrize("office, sentence, expected", [
+    ("سفیر", "مسکو- ایرنا- سفیر جمهوری اسلامی ایران در فدراسیون روسیه گفت", ["ایران"]),
+    ("رییس", "ولادیمیر پوتین رئیسجمهور روسیه و مسعود پزشکیان رئیس جمهوری اسلامی ایران", ["روسیه", "ایران"]),
+    ("نخستوزیر", "میخائیل میشوتسین نخست وزیر روسیه گفت", ["روسیه"]),  # spaced or joined
+    ("وزیر", "سرگئی ریابکوف معاون وزیر امور خارجه روسیه گفت", []),       # the deputy's office
+    ("سفیر", "سفیر گفت: این سفر تاریخی است", []),                      # no country after it
+    ("سفیر", "", []),
+])
+def test_office_owners(office, sentence, expected):
+    assert office_owners(office, sentence) == expected
 
 
 _TRIPS = "معاون اجرایی رئیس جمهوری از استان خوزستان به عنوان مقصد سفر استانی بعدی دولت نام برد."

@@ -246,6 +246,10 @@ def test_title_holder(question, sentences, expected):
     ("پوتین کیست؟", [MEETING]),                                          # no title asked about
     ("نخست وزیر روسیه کیست؟", ["نخست وزیر روسیه گفت: سفر شما تاریخی است."]),  # the title alone
     ("رئیس جمهور روسیه کیست؟", ["دیدار کردند، رئیس جمهور روسیه گفت: خوب است."]),  # a verb, not a name
+    # the deputy's office, and «سران» (leaders), the subject of the next clause
+    ("وزیر امور خارجه روسیه کیست؟", ["به گفته سرگئی ریابکوف معاون وزیر امور خارجه روسیه، سران بیش از ۳۰ کشور "
+                                     "حضور خود را در نشست کازان تأیید کرده‌اند."]),
+    ("رئیس جمهور روسیه کیست؟", ["رئیس جمهور روسیه، سران کشورها را پذیرفت."]),  # a group is no holder
     ("", [MEETING]),
 ])
 def test_no_title_holder(question, sentences):
