@@ -149,8 +149,12 @@ def has_substance(question: str, index: AnswerSource, bridged: BridgedQuestion |
         # alone found sentences at 0.79, above answerable questions); one
         # glossary word in five missing («مقبره» for "tomb", where the
         # article writes «بنای یادبود») is a gap in the glossary.
+        # What a "how many" question counts, never written («نیروگاه» for
+        # "How many nuclear power plants ...?"), cannot be counted from
+        # them, however much else of the question they write.
         return (bool(bridged.concepts) and not bridged.absent_names
-                and len(bridged.absent_words) < len(bridged.concepts))
+                and len(bridged.absent_words) < len(bridged.concepts)
+                and not set(bridged.counted) & set(bridged.absent_words))
     if index.known_words(asked):
         return True
     shape = question_shape(question)

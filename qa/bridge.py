@@ -86,6 +86,8 @@ _ENGLISH_ENDINGS = ("ies", "es", "s", "ed", "ing", "d")
 _ARABIC_PREFIXES = ("و", "ب", "ل", "ف", "وب", "ول", "فب")
 # Short words BM25's joined pairs put before or after a name («پزشکیانو»).
 _JOINERS = ("و", "به", "با", "از", "در", "را", "که", "این", "آن")
+_ARABIC_HOW_MANY = search_key("كم")
+_ARABIC_NUMBER = search_key("عدد")
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?:'s)?")
 _LONGEST_PHRASE = 4
 # How alike, with their vowels, a name and a word of its skeleton must sound
@@ -259,7 +261,7 @@ class Bridge:
         persian = " ".join(re.findall(r"[^\x00-\x7f]+", question))
         groups.extend((token,) for token in dict.fromkeys(search_tokens(persian)) if token in self._known)
         return BridgedQuestion(_concepts(groups), tuple(absent), _about(placed, keys, _ENGLISH_ABOUT), absent_words,
-                               asked, tuple(dict.fromkeys(names)))
+                               asked, tuple(dict.fromkeys(names)), _english_counted(keys))
 
     def _arabic(self, question: str) -> BridgedQuestion:
         keys = [word for word in re.findall(r"\w+", search_key(question)) if not word.isdigit()]
@@ -286,7 +288,7 @@ class Bridge:
         placed, absent_words = self._walk(keys, _arabic_entry, unlisted)
         asked = _arabic_asked(placed, keys)
         return BridgedQuestion(_concepts([group for _, group in placed]), (), _about(placed, keys, _ARABIC_ABOUT),
-                               absent_words, asked, tuple(dict.fromkeys(names)))
+                               absent_words, asked, tuple(dict.fromkeys(names)), _arabic_counted(keys))
 
     def _walk(self, keys: Sequence[str], entry: Callable[[Sequence[str]], tuple[str, ...] | None],
               unlisted: Callable[[int], tuple[str, ...]]) -> tuple[list[tuple[int, tuple[str, ...]]], tuple[str, ...]]:
@@ -386,6 +388,33 @@ def _arabic_asked(placed: Sequence[tuple[int, tuple[str, ...]]], keys: Sequence[
             break
         phrase.append(groups.get(position, ()))
     return _concepts(phrase)
+
+
+def _english_counted(keys: Sequence[str]) -> tuple[str, ...]:
+    """The words after "how many" up to a function word or a verb in "-ed"
+    ("How many nuclear power plants does Iran have?" → nuclear, power,
+    plants; "How many countries confirmed ...?" → countries)."""
+    for position in range(len(keys) - 1):
+        if keys[position] == "how" and keys[position + 1] == "many":
+            counted: list[str] = []
+            for key in keys[position + 2:position + 2 + _LONGEST_ASKED]:
+                if key in ENGLISH_FUNCTION_WORDS or (counted and key.endswith("ed") and len(key) > 4):
+                    break
+                counted.append(key)
+            return tuple(counted)
+    return ()
+
+
+def _arabic_counted(keys: Sequence[str]) -> tuple[str, ...]:
+    """The noun after «كم» («كم محطة نووية تملك إيران؟» → «محطة»), or after
+    «كم عدد» ("how many in number")."""
+    for position, key in enumerate(keys):
+        if key == _ARABIC_HOW_MANY:
+            following = keys[position + 1:position + 3]
+            if following and following[0] == _ARABIC_NUMBER and len(following) > 1:
+                return (following[1],)
+            return tuple(following[:1])
+    return ()
 
 
 def _concepts(groups: Sequence[tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:

@@ -101,6 +101,9 @@ class BridgedQuestion:
         names: The index's words the question's names sound like
             ("Pezeshkian" → «پزشکیان»): what the question gives, never the
             answer it asks for.
+        counted: The question's own words for what a "how many" question
+            counts ("nuclear power plants", «محطة»); when one of them is
+            among ``absent_words``, the articles never mention such things.
     """
 
     concepts: tuple[tuple[str, ...], ...] = ()
@@ -109,6 +112,7 @@ class BridgedQuestion:
     absent_words: tuple[str, ...] = ()
     asked: tuple[tuple[str, ...], ...] = ()
     names: tuple[str, ...] = ()
+    counted: tuple[str, ...] = ()
 
     @property
     def first_words(self) -> tuple[str, ...]:

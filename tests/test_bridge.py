@@ -140,9 +140,25 @@ def test_asked_concepts(bridge, question, language, expected):
     ("When did Putin and Pezeshkian first meet in Moscow?", "en", ()),
     # a lower-case word no glossary holds is not known to be absent
     ("What is the xyz of Moscow?", "en", ()),
+    # what a "how many" question counts (it abstains: see qa.answer.has_substance)
+    ("How many nuclear power plants does Iran have?", "en", ("nuclear", "power")),  # («هسته‌ای» neither, here)
+    ("كم محطة نووية تملك إيران؟", "ar", (search_key("محطة"), search_key("نووية"))),
 ])
 def test_glossary_words_the_articles_never_write_are_absent(bridge, question, language, absent):
     assert bridge.read(question, language).absent_words == absent
+
+
+@pytest.mark.parametrize("question, language, counted", [
+    ("How many nuclear power plants does Iran have?", "en", ("nuclear", "power", "plants")),
+    ("How many countries confirmed their attendance at the Kazan summit?", "en", ("countries",)),
+    ("how many days did the visit last?", "en", ("days",)),
+    ("كم محطة نووية تملك إيران؟", "ar", (search_key("محطة"),)),
+    ("كم عدد الدول التي أكدت حضورها؟", "ar", (search_key("الدول"),)),  # «عدد», "number of"
+    ("Who is Iran's ambassador to Russia?", "en", ()),                   # counts nothing
+    ("", "en", ()),
+])
+def test_what_a_how_many_question_counts(bridge, question, language, counted):
+    assert bridge.read(question, language).counted == counted
 
 
 def test_tokens_are_the_concepts_once_each():
