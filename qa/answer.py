@@ -22,7 +22,7 @@ from .naming import named_after
 from .retrieval import near_duplicates
 from .text import (ENGLISH_FUNCTION_WORDS, content_words, question_language, search_key, search_tokens, stopwords,
                    words)
-from .short_answer import (asked_office_owner, asked_offices, best_span, describing_complement,
+from .short_answer import (asked_office_owner, asked_offices, asks_description, best_span, describing_complement,
                            follows_place_preposition, follows_word, is_yes_no, office_owners, owner_noun,
                            question_keys, question_shape, sentence_words, yes_no_clause)
 from .speakers import (asked_name, asks_quote, asks_speaker, name_title, quoted_clause, speaker_name, speaker_of,
@@ -164,7 +164,8 @@ def has_substance(question: str, index: AnswerSource, bridged: BridgedQuestion |
 def question_cues(question: str) -> list[str]:
     """Return the answer types a question asks for (``date``, ``number``, ...)."""
     keys = " ".join(question_keys(question))
-    return [cue for cue, pattern in _CUE_QUESTIONS.items() if pattern.search(keys)]
+    cues = [cue for cue, pattern in _CUE_QUESTIONS.items() if pattern.search(keys)]
+    return cues + ["description"] if asks_description(question) else cues
 
 
 @dataclass(frozen=True)
@@ -242,18 +243,25 @@ def score_sentences(question: str, query_vector: np.ndarray, hits: Sequence[Hit]
     for rank, span, text, similarity, following in _candidate_sentences(hits, index, query_vector):
         shared = _shared_words(question_words, question_pairs, text)
         overlap = sum(weights[w] for w in shared) / total_weight if total_weight else 0.0
-        scored.append(ScoredSentence(rank, span, text, similarity, overlap, _cue(cues, text, following)))
+        scored.append(ScoredSentence(rank, span, text, similarity, overlap, _cue(cues, text, following, question)))
     scored.sort(key=lambda s: -s.score)
     return scored
 
 
-def _cue(cues: Sequence[str], text: str, following: str = "") -> float:
+def _cue(cues: Sequence[str], text: str, following: str = "", question: str = "") -> float:
     """1.0 when a sentence holds what the question asks for (a date for
-    «کی»), or, for a place, the next sentence that goes on about its event
-    does (:func:`goes_on`): «... برای نخستین بار دیدار کردند.» has its
-    place in «این دیدار در ... عشقآباد ... انجام شد.»."""
+    «کی»; for "how did X describe Y", a quoted clause that says what Y is,
+    :func:`~qa.short_answer.describing_complement`), or, for a place, the
+    next sentence that goes on about its event does (:func:`goes_on`): «...
+    برای نخستین بار دیدار کردند.» has its place in «این دیدار در ...
+    عشقآباد ... انجام شد.»."""
     key = search_key(text)
-    if cues and any(_CUE_ANSWERS[c].search(key) for c in cues):
+    if cues and any(c in _CUE_ANSWERS and _CUE_ANSWERS[c].search(key) for c in cues):
+        return 1.0
+    if "description" in cues and describing_complement(question, [text]) is not None:
+        # «... گفت: ارتباط ما با روسیه صمیمانه و راهبردی است.» for «پزشکیان
+        # رابطه ایران با روسیه را چگونه توصیف کرد؟», 0.001 below another
+        # sentence of the same speech by meaning and shared words.
         return 1.0
     if "place" in cues and following and goes_on(text, following):
         return 1.0 if _CUE_ANSWERS["place"].search(search_key(following)) else 0.0

@@ -79,11 +79,11 @@ def test_out_of_corpus_questions_abstain(seed_assistant, question):
 # (dev20, "What did Putin and Pezeshkian discuss about Iran's nuclear
 # program?", was one until English questions were bridged to Persian words:
 # "nuclear" → «هسته‌ای» ranks the sentence that says it first.)
-# dev10 ("how did Pezeshkian describe the relation"): under int8 the sentence
-# with the answer word (صمیمانه) scores 0.001 below another sentence of the
-# same speech and is left out; fp32 and int8 tie on PersianQA's 651 questions
-# (answer containment 0.914 both). Like a strict xfail: fails once it passes.
-KNOWN_MISSES: dict[str, set[str] | None] = {"dev10": {"onnx-int8"}}
+# dev10 ("how did Pezeshkian describe the relation") was one under int8
+# until a quoted clause saying what the relation is became the answer-type
+# cue of "how did X describe Y" (its sentence scored 0.001 below another of
+# the same speech). None is missed now.
+KNOWN_MISSES: dict[str, set[str] | None] = {}
 
 
 def check_shared_answerable(assistant, question):
