@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-from qa.answer import ScoredSentence, compose_answer, goes_on, put_dominant_first, shared_words
+from qa.answer import (ScoredSentence, _cue, compose_answer, goes_on, put_dominant_first, question_cues,
+                       shared_words)
 from qa.parameters import AnswerParameters
 from qa.conversation import Turn, rewrite_question
 from qa.retrieval import fuse
@@ -111,6 +112,24 @@ def test_the_reader_s_verdict_decides_whether_persian_sentences_answer(hash_inde
     asked.clear()
     compose("When will the BRICS summit in Kazan be held?", threshold - 10)
     assert not asked
+
+
+_SPEECH = ("دکتر مسعود پزشکیان در دیدار آقای «ولادیمیر پوتین» گفت: ارتباط ما با روسیه صمیمانه و راهبردی است.")
+
+
+@pytest.mark.parametrize("question, sentence, cues, cue", [
+    ("پزشکیان کی وارد مسکو شد؟", "پزشکیان جمعه ۲۸ دی وارد مسکو شد.", ["date"], 1.0),
+    ("پزشکیان کی وارد مسکو شد؟", "پزشکیان وارد مسکو شد.", ["date"], 0.0),
+    # "how did X describe Y": a quoted clause saying what Y is
+    ("پزشکیان رابطه ایران با روسیه را چگونه توصیف کرد؟", _SPEECH, ["description"], 1.0),
+    ("پزشکیان رابطه ایران با روسیه را چگونه توصیف کرد؟",
+     "پزشکیان گفت که ارتباط ما با روسیه صمیمانه و راهبردی است.", ["description"], 0.0),  # no quote
+    ("پزشکیان درباره روسیه چه گفت؟", _SPEECH, [], 0.0),
+    ("", _SPEECH, [], 0.0),
+])
+def test_answer_type_cues(question, sentence, cues, cue):
+    assert question_cues(question) == cues
+    assert _cue(question_cues(question), sentence, question=question) == cue
 
 
 def test_thresholds_by_embedder_and_language():
