@@ -25,6 +25,17 @@ def scores(values: dict[int, float], length: int) -> np.ndarray:
 SENTENCE_OF = np.array([-1, -1, -1, 0, 0, 0, 1, 1, 1])
 
 
+@pytest.fixture(scope="module")
+def trained_reader():
+    """The shipped reader, prepared from the bundled model (exported once, then cached)."""
+    from qa.bundled_model import ensure_model
+    from qa.config import Settings
+    from qa.reader import ReaderSettings, SpanReader, ensure_reader
+
+    prepared = ensure_model(Settings.from_env().model_cache)
+    return SpanReader(prepared, ensure_reader(prepared), ReaderSettings.for_weights(READER_WEIGHTS))
+
+
 @pytest.mark.parametrize("starts, ends, max_tokens, expected", [
     ({4: 5.0}, {5: 5.0}, 30, (4, 5)),                    # plainly the best span
     ({4: 5.0}, {7: 9.0, 5: 1.0}, 30, (4, 5)),            # best end lies in the next sentence: not taken
@@ -213,13 +224,9 @@ def test_reader_export_is_made_once_and_reused():
       "روسیه برای شرکت در اجلاس بریکس و همچنین امضای موافقتنامه جامع راهبردی میان دو کشور هستیم."],
      "رئیس جمهوری اسلامی ایران"),
 ])
-def test_trained_reader_points_at_the_answer(question, sentences, expected):
-    from qa.bundled_model import ensure_model
-    from qa.config import Settings
-    from qa.reader import ReaderSettings, SpanReader, ensure_reader
+def test_trained_reader_points_at_the_answer(question, sentences, expected, trained_reader):
 
-    prepared = ensure_model(Settings.from_env().model_cache)
-    reader = SpanReader(prepared, ensure_reader(prepared), ReaderSettings.for_weights(READER_WEIGHTS))
+    reader = trained_reader
     position, span = reader.find_span(question, sentences)
     text = sentences[position][span.start:span.end]
     assert expected in text and len(text.split()) <= 6, text
@@ -239,14 +246,10 @@ _CHINA_SENTENCES = [
 
 
 @pytest.mark.model
-def test_the_reader_tells_sentences_that_answer_from_sentences_that_do_not():
-    from qa.bundled_model import ensure_model
-    from qa.config import Settings
+def test_the_reader_tells_sentences_that_answer_from_sentences_that_do_not(trained_reader):
     from qa.parameters import DEFAULT_ANSWER
-    from qa.reader import ReaderSettings, SpanReader, ensure_reader
 
-    prepared = ensure_model(Settings.from_env().model_cache)
-    reader = SpanReader(prepared, ensure_reader(prepared), ReaderSettings.for_weights(READER_WEIGHTS))
+    reader = trained_reader
     # the article's sentence on trade between the two: it gives no figure
     sentences = ["ولادیمیر پوتین با اشاره به افزایش قابل توجه حجم مبادله متقابل کالا میان دو کشور در ماههای "
                  "اخیر اظهار داشت: تداوم اجرای موافقتنامه تجارت آزاد میان ایران و اتحادیه اقتصادی اوراسیا، نقش "
@@ -258,14 +261,10 @@ def test_the_reader_tells_sentences_that_answer_from_sentences_that_do_not():
 
 
 @pytest.mark.model
-def test_a_name_the_question_gives_is_no_answer():
-    from qa.bundled_model import ensure_model
-    from qa.config import Settings
-    from qa.reader import ReaderSettings, SpanReader, ensure_reader
+def test_a_name_the_question_gives_is_no_answer(trained_reader):
     from qa.types import BridgedQuestion
 
-    prepared = ensure_model(Settings.from_env().model_cache)
-    reader = SpanReader(prepared, ensure_reader(prepared), ReaderSettings.for_weights(READER_WEIGHTS))
+    reader = trained_reader
     sentences = ["به گزارش تابناک، مسعود پزشکیان شامگاه دوشنبه در ادامه برنامههای دومین روز سفر به چین، در "
                  "دیدار آقای «ولادیمیر پوتین» رئیس جمهور روسیه، اظهار داشت: روند مستمر تعاملات با روسیه برای ما "
                  "بسیار باارزش است."]
@@ -331,29 +330,19 @@ _PRESIDENT_SENTENCES = [
     "من هو السفير الإيراني في روسيا؟",
     "سفیر ایران در روسیه کیست؟",
 ])
-def test_trained_reader_names_no_holder_of_another_office(question):
+def test_trained_reader_names_no_holder_of_another_office(question, trained_reader):
     """A name given another office in any sentence read is no answer to who
     holds the asked office; with no other name, no short answer."""
-    from qa.bundled_model import ensure_model
-    from qa.config import Settings
-    from qa.reader import ReaderSettings, SpanReader, ensure_reader
-
-    prepared = ensure_model(Settings.from_env().model_cache)
-    reader = SpanReader(prepared, ensure_reader(prepared), ReaderSettings.for_weights(READER_WEIGHTS))
+    reader = trained_reader
     found = reader.find_span(question, _PRESIDENT_SENTENCES)
     assert found is None, _PRESIDENT_SENTENCES[found[0]][found[1].start:found[1].end]
 
 
 @pytest.mark.model
-def test_reader_shares_the_embedders_tokenizer_and_cuts_long_passages(bundled_embedder):
+def test_reader_shares_the_embedders_tokenizer_and_cuts_long_passages(bundled_embedder, trained_reader):
     """One copy of XLM-R's 250,000-piece tokenizer (290 MB) per process; a
     passage longer than the reader's input is cut at its end, not refused."""
-    from qa.bundled_model import ensure_model
-    from qa.config import Settings
-    from qa.reader import ReaderSettings, SpanReader, ensure_reader
-
-    prepared = ensure_model(Settings.from_env().model_cache)
-    reader = SpanReader(prepared, ensure_reader(prepared), ReaderSettings.for_weights(READER_WEIGHTS))
+    reader = trained_reader
     if bundled_embedder.backend.startswith("onnx"):
         assert reader._tokenizer is bundled_embedder._tokenizer
     answer = "کاظم جلالی، سفیر جمهوری اسلامی ایران در روسیه، در این دیدار گفت که روابط دو کشور رو به گسترش است."
