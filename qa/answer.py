@@ -17,7 +17,7 @@ from typing import Callable, Mapping, Protocol, Sequence
 
 import numpy as np
 
-from .bridge import places
+from .bridge import place_names, places
 from .naming import named_after
 from .retrieval import near_duplicates
 from .text import (ENGLISH_FUNCTION_WORDS, content_words, question_language, search_key, search_tokens, stopwords,
@@ -509,12 +509,13 @@ def _names_no_holder(question: str, short: tuple[int, Span] | None, chosen: Sequ
     was given as the answer: the sentences write the office only as another
     country's.
     """
-    offices = asked_offices(question)
+    keys = question_keys(question)
+    offices = asked_offices(question, keys)
     if not offices:
         return False
     if short is None:
         return True
-    owner = asked_office_owner(question)
+    owner = asked_office_owner(question, keys)
     if owner is None:
         return False
     owners = {found for sentence in chosen for office in offices for found in office_owners(office, sentence.text)}
@@ -676,7 +677,7 @@ def _known_place(text: str, start: int) -> tuple[int, Span] | None:
     """The first place of the glossary (:func:`qa.bridge.places`) written
     after «در» or «به» from ``start`` on: «این دیدار در حاشیه همایش ... در
     عشقآباد ...» → «عشقآباد». Returns (0, its span) or None."""
-    known = frozenset().union(*places().values())
+    known = place_names()
     for word in sentence_words(text):
         if word.start >= start and word.key in known and follows_place_preposition(text, word.start):
             return 0, Span(word.start, word.end)

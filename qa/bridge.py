@@ -121,6 +121,12 @@ def places() -> dict[str, frozenset[str]]:
     return {kind: frozenset(names) for kind, names in kinds.items()}
 
 
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    """Every place of :func:`places`, whatever its kind."""
+    return frozenset().union(*places().values())
+
+
 def persian_of(word: str, language: str) -> tuple[str, ...] | None:
     """The glossary's Persian (search keys) for one English or Arabic word
     («روسیا», "russia" → («روسیه»,)), or None when it has none.

@@ -552,17 +552,27 @@ def asked_offices(question: str, keys: Sequence[str] | None = None) -> frozenset
         question: The question.
         keys: Its :func:`question_keys`, when already computed.
     """
+    written, runs, _ = _asked_office_runs(question, keys)
+    return frozenset("".join(written[first:office]) for first, office, _ in runs)
+
+
+def _asked_office_runs(question: str, keys: Sequence[str] | None
+                       ) -> tuple[list[str], list[tuple[int, int, int]], str]:
+    """A who-holds question's keys with its offices written as the Persian
+    office (:func:`_office_keys`), the offices' runs in them
+    (:func:`_office_runs`) and the question's language; no runs for any
+    other question."""
     keys = question_keys(question) if keys is None else keys
-    if not asks_identity(question, keys):
-        return frozenset()
     language = question_language(question)
-    keys = _office_keys(keys, language)
-    runs = _office_runs(keys, _stop_keys(language))
-    return frozenset("".join(keys[first:office]) for first, office, _ in runs)
+    if not asks_identity(question, keys):
+        return list(keys), [], language
+    written = _office_keys(keys, language)
+    return written, _office_runs(written, _stop_keys(language)), language
 
 
 # Words written between an office and the country that holds it («سفیر
 # جمهوری اسلامی ایران», «رئیس جمهوری فدراسیون روسیه», «رئیسجمهور کشورمان»).
+_COUNTRY = search_key("کشور")
 _OWNER_FILLERS = frozenset(search_key(word) for word in "جمهور جمهوری اسلامی فدراسیون کشور دولت".split())
 
 
@@ -579,12 +589,7 @@ def asked_office_owner(question: str, keys: Sequence[str] | None = None) -> str 
         The country's search key, or None when the question asks about no
         office or names no country as the office's.
     """
-    keys = question_keys(question) if keys is None else keys
-    if not asks_identity(question, keys):
-        return None
-    language = question_language(question)
-    written = _office_keys(keys, language)
-    runs = _office_runs(written, _stop_keys(language))
+    written, runs, language = _asked_office_runs(question, keys)
     if not runs:
         return None
     first, office, _ = runs[0]
@@ -595,11 +600,28 @@ def asked_office_owner(question: str, keys: Sequence[str] | None = None) -> str 
         candidates = [before[:-2]] if before.endswith("'s") else \
             [key for key in written[office + 1:office + 3] if key != "the"][:1] if written[office:office + 1] == ["of"] \
             else []
-    countries = places().get(search_key("کشور"), frozenset())
+    countries = _countries()
     for candidate in candidates:
         persian = (candidate,) if language == "fa" else persian_of(candidate, language) or ()
         if persian and persian[0] in countries:
             return persian[0]
+    return None
+
+
+def _countries() -> frozenset[str]:
+    """The glossary's countries (:func:`qa.bridge.places`), as search keys."""
+    return places().get(_COUNTRY, frozenset())
+
+
+def _office_at(words: Sequence[Word], index: int, office: str) -> int | None:
+    """Where the office that starts at ``words[index]`` ends (the index of
+    the word after it), or None when no office ``office`` (one search key)
+    starts there: it may be written joined or spaced («نخستوزیر», «نخست
+    وزیر»), and one word may hold more («رییسجمهور» for «رییس»)."""
+    if words[index].key.startswith(office):
+        return index + 1
+    if index + 1 < len(words) and (words[index].key + words[index + 1].key).startswith(office):
+        return index + 2
     return None
 
 
@@ -616,16 +638,12 @@ def office_owners(office: str, sentence: str) -> list[str]:
         The country (search key) after each mention of the office, in order;
         mentions followed by no country give none.
     """
-    countries = places().get(search_key("کشور"), frozenset())
+    countries = _countries()
     words = sentence_words(sentence)
     owners = []
     for index in range(len(words)):
-        # The office may be written joined or spaced («نخستوزیر», «نخست وزیر»).
-        written, last = "", index
-        while last < len(words) and len(written) < len(office):
-            written += words[last].key
-            last += 1
-        if not written.startswith(office) or (index and words[index - 1].key in OFFICE_WORDS):
+        last = _office_at(words, index, office)
+        if last is None or (index and words[index - 1].key in OFFICE_WORDS):
             continue  # not the office, or another one («معاون وزیر ...»)
         following = [other.key for other in words[last:last + 3] if other.key not in _OWNER_FILLERS]
         if following and following[0] in countries:
@@ -758,8 +776,7 @@ def office_fits(question: str, sentence: str, start: int, end: int, keys: Sequen
                 return False
             found = other.find(name, found + 1)
     words = sentence_words(sentence)
-    named = [index for index in range(len(words))
-             if any("".join(word.key for word in words[index:index + 2]).startswith(office) for office in offices)]
+    named = [index for index in range(len(words)) if any(_office_at(words, index, office) for office in offices)]
     inside = [index for index, word in enumerate(words) if start <= word.start and word.end <= end]
     if not named or not inside or any(index >= inside[0] for index in named):
         return True  # no office asked about, or named in the span or after it
