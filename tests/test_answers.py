@@ -57,6 +57,11 @@ def check_answerable(assistant, question):
     assert any(search_key(question["evidence"]) in search_key(h.chunk.text) for h in hits)
 
 
+def check_short_answer_holds(answer, fact):
+    assert answer.short_answer is not None, answer.answer
+    assert search_key(fact) in search_key(answer.short_answer.text), answer.short_answer.text
+
+
 def check_abstains(assistant, question):
     answer = assistant.ask(question["question"])
     assert answer.abstained
@@ -448,7 +453,7 @@ def test_english_and_arabic_questions_are_answered_from_persian_articles(seed_as
 ])
 def test_cross_lingual_short_answers(seed_assistant, question, fact):
     answer = seed_assistant.ask(question)
-    assert answer.short_answer is not None and search_key(fact) in search_key(answer.short_answer.text)
+    check_short_answer_holds(answer, fact)
 
 
 @pytest.mark.parametrize("question", [
@@ -461,7 +466,7 @@ def test_cross_lingual_short_answers(seed_assistant, question, fact):
 def test_bridged_questions_find_the_naming_sentence(seed_assistant, question):
     answer = seed_assistant.ask(question)
     assert not answer.abstained
-    assert answer.short_answer is not None and search_key("میشوتسین") in search_key(answer.short_answer.text)
+    check_short_answer_holds(answer, "میشوتسین")
 
 
 @pytest.mark.parametrize("question", [
@@ -563,7 +568,7 @@ def test_follow_ups_with_known_words_are_still_rewritten(seed_assistant, first, 
     earlier = seed_assistant.ask(first)
     answer = seed_assistant.ask(follow_up, history=[Turn.of(earlier)])
     assert answer.rewritten_question and not answer.abstained
-    assert answer.short_answer is not None and search_key(fact) in search_key(answer.short_answer.text)
+    check_short_answer_holds(answer, fact)
 
 
 @pytest.mark.parametrize("question", [
@@ -592,7 +597,7 @@ def test_the_place_of_an_event_is_read_in_the_sentence_that_goes_on(seed_assista
 ])
 def test_whose_is_answered_by_the_name_after_the_noun(seed_assistant, question, name):
     answer = seed_assistant.ask(question)
-    assert answer.short_answer is not None and search_key(name) in search_key(answer.short_answer.text)
+    check_short_answer_holds(answer, name)
 
 
 @pytest.mark.parametrize("question, message", [
