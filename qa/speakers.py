@@ -514,6 +514,14 @@ _SAID_PLAIN = _keys("گفت گفته گفتند")
 _LIGHT_VERBS = _keys("کرد کردند کرده داشت داشتند")
 _PASSIVE = _keys("میشود میشوند میشد شود شده")
 _ENGLISH_SAY = frozenset({"say", "said", "says", "discuss", "discussed", "tell", "told", "talk", "talked"})
+_ENGLISH_SAY_PLAIN = frozenset({"say", "said", "says"})
+# What may follow "say" when what was said is asked: the question's end, or
+# a preposition ("What did Putin say about trade / to Pezeshkian / in
+# Moscow?"). A subject starts the clause that was said, and "what" is asked
+# inside it: "What did Pezeshkian say Iran does not fear?" asks what is
+# feared («جنگ»), not for the quote.
+_AFTER_SAY = frozenset({"", "about", "on", "regarding", "concerning", "to", "at", "in", "during", "after",
+                        "before", "when", "while", "with", "of", "upon", "following", "there", "then"})
 _ARABIC_SAY = _keys("قال قالت يقول ناقش ناقشا تحدث")
 _QUOTE_MAX_WORDS = 30
 # «درباره» ("about") and the phrases that say the same, as search keys.
@@ -541,7 +549,8 @@ def asks_quote(question: str) -> bool:
         if verb in _SAID_KEYS and light in _LIGHT_VERBS:
             return True
     if "what" in keys and _ENGLISH_SAY & set(keys):
-        return True
+        return not any(key in _ENGLISH_SAY_PLAIN and keys[position + 1] not in _AFTER_SAY
+                       for position, key in enumerate(keys[:-2]))
     return search_key("ماذا") in keys and bool(_ARABIC_SAY & set(keys))
 
 

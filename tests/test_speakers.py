@@ -260,6 +260,9 @@ def test_no_title_holder(question, sentences):
     ("پوتین درباره تجارت چه گفت؟", True),
     ("وی در این باره چه اعلام کرد؟", True),
     ("What did Putin say about trade?", True),
+    ("What did Putin say to Pezeshkian in Moscow?", True),
+    ("What did Pezeshkian say?", True),
+    ("What did Pezeshkian say Iran does not fear?", False),      # what is feared, said in a clause
     ("ماذا قال بوتين عن التجارة؟", True),
     ("What did Putin and Pezeshkian discuss about the nuclear program?", True),
     ("ماذا ناقش بوتين وبزشكيان؟", True),
