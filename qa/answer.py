@@ -17,6 +17,7 @@ from typing import Callable, Mapping, Protocol, Sequence
 
 import numpy as np
 
+from .attribution import credited_outlet
 from .bridge import place_names, places
 from .naming import named_after
 from .retrieval import near_duplicates
@@ -80,6 +81,7 @@ SpanStep = Callable[[str, Sequence[str]], "tuple[int, Span] | None"]
 # question goes to qa.short_answer.yes_no_clause alone, and "what did X say"
 # to qa.speakers.quoted_clause alone.)
 QUESTION_STEPS: tuple[SpanStep, ...] = (
+    credited_outlet,        # «کدام خبرگزاری ... گزارش کرد؟»: «به گزارش ایرنا، ...»
     describing_complement,  # «... چگونه است؟» in a quote: «صمیمانه و راهبردی»
     title_holder,           # «رئیس جمهور روسیه کیست؟»: the name beside the title
     name_title,             # «پوتین کیست؟»: the title beside the name
