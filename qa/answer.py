@@ -154,7 +154,8 @@ def has_substance(question: str, index: AnswerSource, bridged: BridgedQuestion |
         # What a "how many" question counts, never written («نیروگاه» for
         # "How many nuclear power plants ...?"), cannot be counted from
         # them, however much else of the question they write.
-        return (bool(bridged.concepts) and not bridged.absent_names
+        # "first" alone («نخستینبار») names no topic.
+        return (any(group not in bridged.modifiers for group in bridged.concepts) and not bridged.absent_names
                 and len(bridged.absent_words) < len(bridged.concepts)
                 and not set(bridged.counted) & set(bridged.absent_words))
     if index.known_words(asked):

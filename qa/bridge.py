@@ -255,7 +255,7 @@ class Bridge:
             names.extend(sounding)
             return sounding
 
-        placed, absent_words = self._walk(keys, _english_entry, unlisted)
+        placed, absent_words, modifiers = self._walk(keys, _english_entry, unlisted)
         # English puts the thing asked for last ("which American foundation's
         # experts": the foundation), before a function word or after "'s".
         possessives = {index for index, word in enumerate(found) if word.casefold().endswith("'s")}
@@ -267,7 +267,7 @@ class Bridge:
         persian = " ".join(re.findall(r"[^\x00-\x7f]+", question))
         groups.extend((token,) for token in dict.fromkeys(search_tokens(persian)) if token in self._known)
         return BridgedQuestion(_concepts(groups), tuple(absent), _about(placed, keys, _ENGLISH_ABOUT), absent_words,
-                               asked, tuple(dict.fromkeys(names)), _english_counted(keys))
+                               asked, tuple(dict.fromkeys(names)), _english_counted(keys), modifiers)
 
     def _arabic(self, question: str) -> BridgedQuestion:
         keys = [word for word in re.findall(r"\w+", search_key(question)) if not word.isdigit()]
@@ -291,13 +291,14 @@ class Bridge:
                     return tuple(sounding)
             return ()
 
-        placed, absent_words = self._walk(keys, _arabic_entry, unlisted)
+        placed, absent_words, modifiers = self._walk(keys, _arabic_entry, unlisted)
         asked = _arabic_asked(placed, keys)
         return BridgedQuestion(_concepts([group for _, group in placed]), (), _about(placed, keys, _ARABIC_ABOUT),
-                               absent_words, asked, tuple(dict.fromkeys(names)), _arabic_counted(keys))
+                               absent_words, asked, tuple(dict.fromkeys(names)), _arabic_counted(keys), modifiers)
 
     def _walk(self, keys: Sequence[str], entry: Callable[[Sequence[str]], tuple[str, ...] | None],
-              unlisted: Callable[[int], tuple[str, ...]]) -> tuple[list[tuple[int, tuple[str, ...]]], tuple[str, ...]]:
+              unlisted: Callable[[int], tuple[str, ...]],
+              ) -> tuple[list[tuple[int, tuple[str, ...]]], tuple[str, ...], tuple[tuple[str, ...], ...]]:
         """Write a question's words in the index's Persian words.
 
         Args:
@@ -309,14 +310,21 @@ class Bridge:
 
         Returns:
             (position of its first word, its tokens) for each phrase and
-            word (no tokens where nothing is written), and the glossary
-            words the index never writes (:meth:`_written`).
+            word (no tokens where nothing is written), the glossary words
+            the index never writes (:meth:`_written`), and the modifiers:
+            tokens of entries whose Persian words are all stopwords, written
+            only as a pair («نخستین بار» → «نخستینبار» for "first").
         """
         placed: list[tuple[int, tuple[str, ...]]] = []
         absent_words: list[str] = []
+        modifiers: list[tuple[str, ...]] = []
+        known_stopwords = stopwords()
         for index, persian in longest_entries(keys, entry):
-            placed.append((index, self._written(persian, keys[index], absent_words) if persian else unlisted(index)))
-        return placed, tuple(absent_words)
+            written = self._written(persian, keys[index], absent_words) if persian else unlisted(index)
+            placed.append((index, written))
+            if persian and written and all(search_key(word) in known_stopwords for word in persian):
+                modifiers.append(written)
+        return placed, tuple(absent_words), tuple(modifiers)
 
     def _written(self, persian: Sequence[str], word: str, absent_words: list[str]) -> tuple[str, ...]:
         """The index's tokens for a glossary entry's Persian words; when there

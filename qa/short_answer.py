@@ -68,8 +68,9 @@ _QUESTION_TYPES: dict[str, tuple[str, ...]] = {
     "date": ("چه زمانی", "چه تاریخی", "چه سالی", "چه روزی", "چه ماهی", "چه قرنی", "چه دهه", "کدام سال",
              "در چه سال", "کی", "چه وقت", "when", "what year", "what date"),
     "number": ("چند", "چندمین", "چندم", "چقدر", "چه تعداد", "چه میزان", "چه مقدار", "how many", "how much", "how long"),
-    "place": ("کجا", "کجاست", "کدام شهر", "کدام کشور", "کدام استان", "کدام منطقه", "چه شهری", "چه کشوری",
-              "چه مکانی", "where", "which city", "what city", "which country", "what country"),
+    "place": ("کجا", "کجاست", "کدام شهر", "کدام کشور", "کدام استان", "کدام منطقه", "کدام پایتخت", "چه شهری",
+              "چه کشوری", "چه استانی", "چه مکانی", "where", "which city", "what city", "which country",
+              "what country", "which capital", "what capital"),
     "other": ("چه", "چیست", "چی", "کدام", "چگونه", "چطور", "چرا", "what", "which", "how", "why"),
 }
 # Question words of questions written in Arabic. Written with Arabic letters
@@ -80,7 +81,7 @@ _ARABIC_QUESTION_TYPES: dict[str, tuple[str, ...]] = {
     "person": ("من هو", "من هي", "من هم", "من"),
     "date": ("متى", "في أي عام", "في أي سنة", "في أي تاريخ", "في أي يوم", "في أي شهر"),
     "number": ("كم", "كم عدد", "ما عدد"),
-    "place": ("أين", "في أي مدينة", "في أي بلد", "في أي دولة", "في أي مكان"),
+    "place": ("أين", "في أي مدينة", "في أي بلد", "في أي دولة", "في أي عاصمة", "في أي مكان"),
     "other": ("ما", "ماذا", "ما هو", "ما هي", "كيف", "لماذا", "أي", "هل"),
 }
 # Colloquial and variant question words, as search keys, read as the word

@@ -104,6 +104,10 @@ class BridgedQuestion:
         counted: The question's own words for what a "how many" question
             counts ("nuclear power plants", «محطة»); when one of them is
             among ``absent_words``, the articles never mention such things.
+        modifiers: Concepts that say when or in which order, not what
+            about ("first" → «نخستینبار»): they rank sentences, but a
+            question naming only them names nothing the articles hold
+            ("When did the first man land on the moon?").
     """
 
     concepts: tuple[tuple[str, ...], ...] = ()
@@ -113,6 +117,7 @@ class BridgedQuestion:
     asked: tuple[tuple[str, ...], ...] = ()
     names: tuple[str, ...] = ()
     counted: tuple[str, ...] = ()
+    modifiers: tuple[tuple[str, ...], ...] = ()
 
     @property
     def first_words(self) -> tuple[str, ...]:

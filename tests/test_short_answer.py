@@ -58,6 +58,9 @@ def test_a_later_sentence_answers_when_the_first_cannot():
     ("ماسوله در چند کیلومتری رشت است؟", "number", None),
     ("When did Pezeshkian arrive in Moscow?", "date", None),
     ("In which city did Pezeshkian pay tribute?", "place", None),
+    # a capital is a place: its event's place may be written in the next sentence
+    ("پزشکیان و پوتین نخستین بار در کدام پایتخت دیدار کردند؟", "place", "پایتخت"),
+    ("In which capital did Pezeshkian and Putin first meet?", "place", None),
     ("پزشکیان در مسکو", None, None),
     # Arabic questions, Arabic ي/ك and أ/ة as typed
     ("متى وصل بزشكيان إلى موسكو؟", "date", None),
@@ -211,6 +214,9 @@ def test_questions_without_substance(hash_index, question, expected):
     ("كم عدد سكان موسكو؟", False),
     # one glossary word the articles never write among several they do
     ("In which city did Pezeshkian pay tribute at the Tomb of the Unknown Soldier?", True),
+    # "first" («نخستینبار») says in which order, not what about
+    ("When did the first man land on the moon?", False),
+    ("Where did Pezeshkian and Putin first meet?", True),
 ])
 def test_english_and_arabic_questions_without_substance(hash_index, question, expected):
     from qa.answer import has_substance
