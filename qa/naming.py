@@ -34,6 +34,10 @@ _PLURAL_ENDINGS = tuple(search_key(ending) for ending in ("ها", "های", "ه�
 _LONGEST_QUOTE = 8
 _QUOTE = re.compile(r"\s*«([^»]{1,120})»")
 _REFLEXIVES = frozenset(search_key(word) for word in ("خود", "خویش"))
+# Nouns that open a compound verb of two nouns («ادای احترام کرد», «ابراز
+# امیدواری کرد»): a name ends before them («به تندیس شاهاسماعیل سامانی ادای
+# احترام کرد»; the verb's last noun alone is dropped below, by ends_clause).
+_VERB_OPENERS = frozenset(search_key(word) for word in ("ادای", "ابراز", "اظهار", "عرض"))
 _AND = search_key("و")
 
 
@@ -147,7 +151,7 @@ def _name_at(sentence: str, words: Sequence[Word], index: int, asked: frozenset[
             position += 1
             continue
         if word.key in stop or word.key in asked or not any(ch.isalpha() for ch in word.key) \
-                or (last is not None and is_title(words, position)):
+                or (last is not None and (is_title(words, position) or word.key in _VERB_OPENERS)):
             # (an office after a name is its holder's, not part of it:
             # «سلامهای گرم ولادمیر پوتین رئیسجمهور این کشور»)
             break

@@ -45,6 +45,9 @@ GROUP = (group("گروه"),)
     # a title written in two words too («نخست وزیر»; speakers.is_title)
     ((group("سلام سلامهای"), group("گرم")), ["او سلامهای گرم میخائیل میشوتسین نخست وزیر روسیه را ابلاغ کرد."],
      "میخائیل میشوتسین"),
+    # a compound verb of two nouns after the name is no part of it
+    ((group("تندیس"),), ["پزشکیان به تندیس شاهاسماعیل سامانی ادای احترام کرد."], "شاهاسماعیل سامانی"),
+    ((group("تندیس"),), ["او به تندیس فردوسی ادای احترام کرد."], "فردوسی"),
     # nothing named after the noun: a stopword, a comma, the sentence's end
     (GROUP, ["کشور روسیه میزبان اجلاس سران این گروه است."], None),
     (AIRPORT, ["او به فرودگاه، رفت."], None),
