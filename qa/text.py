@@ -269,6 +269,10 @@ _PERSIAN_ONLY_WORDS = frozenset({"را", "است", "از", "در", "با", "هم
 # short question («من هو رئيس وزراء روسيا؟») has no other Arabic word to tell.
 _ARABIC_PUNCTUATION = str.maketrans("؟،؛", "   ")
 _ARABIC_OPENINGS = frozenset({("من", "هو"), ("من", "هي"), ("ما", "هو"), ("ما", "هي")})
+# Question words no Persian question opens with: «ماذا طلب بوتين من
+# بزشكيان؟» has one Arabic function word and no letter only Arabic writes,
+# and was read as Persian (no bridge, the Persian abstention message).
+_ARABIC_QUESTION_OPENERS = frozenset({"ماذا", "لماذا", "هل", "كيف", "كم", "بكم", "لمن", "متى", "أين"})
 
 
 def question_language(question: str) -> str:
@@ -290,7 +294,7 @@ def question_language(question: str) -> str:
     persian = sum(bool(_PERSIAN_LETTERS & set(word)) or word in _PERSIAN_ONLY_WORDS for word in words)
     arabic = sum((word in ARABIC_FUNCTION_WORDS or (word.startswith("ال") and len(word) > 4))
                  and not _PERSIAN_LETTERS & set(word) for word in words)
-    if tuple(words[:2]) in _ARABIC_OPENINGS:
+    if tuple(words[:2]) in _ARABIC_OPENINGS or (words and words[0] in _ARABIC_QUESTION_OPENERS and not persian):
         return "ar"
     arabic_letters = any(ch in "ةىأإؤ" for ch in question)
     return "ar" if words and arabic > persian and (arabic >= 2 or (arabic and arabic_letters)) else "fa"

@@ -169,6 +169,10 @@ def test_rewrite_demonstratives_and_people(history, question, expected):
     # «كم» ("how many") with the Arabic ك; Persian «کم» ("little") is no Arabic
     ("كم مذكرة تفاهم وقعت بين إيران وطاجيكستان؟", "ar"),
     ("کم کم به مسکو رسید؟", "fa"),
+    # an Arabic question word no Persian question opens with
+    ("ماذا طلب بوتين من بزشكيان؟", "ar"),
+    ("هل التقى بزشكيان بوتين؟", "ar"),
+    ("ماذا پزشکیان گفت؟", "fa"),                        # Persian letters: a Persian question
     ("", "fa"),
 ])
 def test_question_language(question, language):
