@@ -20,6 +20,7 @@ import numpy as np
 from .attribution import credited_outlet
 from .bridge import place_names, places
 from .naming import named_after
+from .requested import requested_clause
 from .retrieval import near_duplicates
 from .text import (ENGLISH_FUNCTION_WORDS, content_words, question_language, search_key, search_tokens, stopwords,
                    words)
@@ -82,6 +83,7 @@ SpanStep = Callable[[str, Sequence[str]], "tuple[int, Span] | None"]
 # to qa.speakers.quoted_clause alone.)
 QUESTION_STEPS: tuple[SpanStep, ...] = (
     credited_outlet,        # «کدام خبرگزاری ... گزارش کرد؟»: «به گزارش ایرنا، ...»
+    requested_clause,       # «پوتین از پزشکیان چه خواست؟»: «... خواست که آرزوهای نیک ...»
     describing_complement,  # «... چگونه است؟» in a quote: «صمیمانه و راهبردی»
     title_holder,           # «رئیس جمهور روسیه کیست؟»: the name beside the title
     name_title,             # «پوتین کیست؟»: the title beside the name
