@@ -270,7 +270,7 @@ class Bridge:
                                asked, tuple(dict.fromkeys(names)), _english_counted(keys), modifiers)
 
     def _arabic(self, question: str) -> BridgedQuestion:
-        keys = [word for word in re.findall(r"\w+", search_key(question)) if not word.isdigit()]
+        keys = self._joined_names([word for word in re.findall(r"\w+", search_key(question)) if not word.isdigit()])
         names: list[str] = []
 
         def unlisted(index: int) -> tuple[str, ...]:
@@ -295,6 +295,17 @@ class Bridge:
         asked = _arabic_asked(placed, keys)
         return BridgedQuestion(_concepts([group for _, group in placed]), (), _about(placed, keys, _ARABIC_ABOUT),
                                absent_words, asked, tuple(dict.fromkeys(names)), _arabic_counted(keys), modifiers)
+
+    def _joined_names(self, keys: list[str]) -> list[str]:
+        """Two words the index writes as one, joined: Arabic writes
+        Ashgabat «عشق آباد», the articles (without their ZWNJs) «عشقآباد»."""
+        joined: list[str] = []
+        for key in keys:
+            if joined and joined[-1] + key in self._known and joined[-1] not in self._known:
+                joined[-1] += key
+            else:
+                joined.append(key)
+        return joined
 
     def _walk(self, keys: Sequence[str], entry: Callable[[Sequence[str]], tuple[str, ...] | None],
               unlisted: Callable[[int], tuple[str, ...]],

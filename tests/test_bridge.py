@@ -72,6 +72,8 @@ def test_names_the_articles_never_write_are_absent(bridge, question, absent):
     # «اجتماعا», the feminine dual «مذكرتين» (a name keeps its ending: «بزشكيان»)
     ("أين عقد بزشكيان اجتماعا؟", [keys("پزشکیان"), keys("دیدار")]),
     ("أين وقعت مذكرتين؟", [keys("امضا"), keys("تفاهمنامه")]),
+    # a name Arabic writes in two words and the articles in one («عشق آباد»)
+    ("هل كان جلالي في مطار مهر آباد؟", [keys("جلالی"), keys("فرودگاه"), keys("مهرآباد")]),
     ("", []),
 ])
 def test_arabic_concepts(bridge, question, expected):
