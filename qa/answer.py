@@ -25,11 +25,12 @@ from .retrieval import near_duplicates
 from .text import (ENGLISH_FUNCTION_WORDS, content_words, question_language, search_key, search_tokens, stopwords,
                    words)
 from .short_answer import (asked_office_owner, asked_offices, asks_description, best_span, describing_complement,
-                           follows_place_preposition, follows_word, is_yes_no, office_owners, owner_noun,
-                           question_keys, question_shape, sentence_words, yes_no_clause)
+                           follows_place_preposition, follows_word, office_owners, owner_noun,
+                           question_keys, question_shape, sentence_words)
 from .speakers import (asked_name, asks_quote, asks_speaker, name_title, quoted_clause, speaker_name, speaker_of,
                        speaker_title, title_holder)
 from .types import Answer, Article, BridgedQuestion, Citation, Hit, ShortAnswer, Span
+from .yes_no import is_yes_no, yes_no_clause
 from .parameters import DEFAULT_ANSWER, AnswerParameters
 
 
@@ -79,7 +80,7 @@ SpanStep = Callable[[str, Sequence[str]], "tuple[int, Span] | None"]
 # Kinds of question the reader, trained to find a name or a phrase, does not
 # serve, each read by its own step, tried in order before it; a step returns
 # None when the question is not of its kind or it finds nothing. (A yes/no
-# question goes to qa.short_answer.yes_no_clause alone, and "what did X say"
+# question goes to qa.yes_no.yes_no_clause alone, and "what did X say"
 # to qa.speakers.quoted_clause alone.)
 QUESTION_STEPS: tuple[SpanStep, ...] = (
     credited_outlet,        # «کدام خبرگزاری ... گزارش کرد؟»: «به گزارش ایرنا، ...»
@@ -558,7 +559,7 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
     """Find the short answer in the chosen sentences.
 
     A yes/no question gets the clause that says so
-    (:func:`qa.short_answer.yes_no_clause`), "what did X say about Y" a
+    (:func:`qa.yes_no.yes_no_clause`), "what did X say about Y" a
     quoted clause or nothing (:func:`qa.speakers.quoted_clause`); other
     questions go through
     :data:`QUESTION_STEPS`, then ``find_span``; before them an English or
@@ -601,7 +602,7 @@ def _short_answer(question: str, chosen: Sequence[ScoredSentence], hits: Sequenc
     texts = [f"{_article_text(sentence, hits, index)[name.start:name.end]}، {sentence.text}"
              if name else sentence.text for sentence, name in zip(chosen, names)]
     if is_yes_no(question):
-        found = yes_no_clause(question, texts)
+        found = yes_no_clause(question, texts, bridged)
     elif asks_quote(question):
         # What someone said is in a quote, or not in these sentences: given
         # none, the reader answered «نخستوزیر روسیه درباره تحریم‌ها چه گفت؟»

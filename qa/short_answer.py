@@ -228,7 +228,9 @@ def _question_types(language: str) -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=2)
-def _stop_keys(language: str = "fa") -> frozenset[str]:
+def stop_keys(language: str = "fa") -> frozenset[str]:
+    """Search keys that name nothing: stopwords, single-word question words
+    and English (and, for ``ar``, Arabic) function words."""
     single = frozenset(phrase for phrases in _question_types(language).values() for phrase in phrases
                        if " " not in phrase)
     arabic = frozenset(search_key(word) for word in ARABIC_FUNCTION_WORDS) if language == "ar" else frozenset()
@@ -259,7 +261,7 @@ def question_shape(question: str) -> QuestionShape:
             # The longest phrase wins ("چه کسی" over "چه"), then the first.
             if best is None or length > best[1] or (length == best[1] and position < best[0]):
                 best = (position, length, kind)
-    stop = _stop_keys(language)
+    stop = stop_keys(language)
     if best is None:
         return QuestionShape(None, frozenset(k for k in keys if k not in stop), frozenset())
     position, length, kind = best
@@ -568,7 +570,7 @@ def _asked_office_runs(question: str, keys: Sequence[str] | None
     if not asks_identity(question, keys):
         return list(keys), [], language
     written = _office_keys(keys, language)
-    return written, _office_runs(written, _stop_keys(language)), language
+    return written, _office_runs(written, stop_keys(language)), language
 
 
 # Words written between an office and the country that holds it («سفیر
@@ -681,7 +683,7 @@ def beside_asked_office(question: str, text: str, start: int, end: int,
         return False  # the office's holder is asked for
     language = question_language(question)
     keys = _office_keys(keys, language)
-    runs = _office_runs(keys, _stop_keys(language))
+    runs = _office_runs(keys, stop_keys(language))
     # Each run and its beginnings from the office on, written as one string:
     # the text may join what the question spaced («نخستوزیر روسیه»).
     phrases = {"".join(keys[first:cut]) for first, office, last in runs for cut in range(office, last + 1)}
@@ -911,7 +913,7 @@ def score_spans(question: str, sentence: str, weights: ShortAnswerWeights = DEFA
     matched = [index for index, word in enumerate(words) if word.key in question_words]
     if not matched:
         return []
-    stop = _stop_keys()
+    stop = stop_keys()
     total = max(1, len(shape.before) + len(shape.after))
     candidates = []
     for first in range(len(words)):
@@ -984,50 +986,12 @@ def best_span(question: str, sentences: Sequence[str], weights: ShortAnswerWeigh
     return best
 
 
-# «آیا» opens a yes/no question; a clause is cut at punctuation and at «که».
-_YES_NO_WORD = search_key("آیا")
+# A clause is cut at punctuation and at «که».
 _CLAUSE_BREAK = re.compile(r"[،,:؛;]|\s+که\s+")
 # Per sentence after the first: the first is the best evidence, and a later
 # one must hold clearly more of the question to win.
 _LATER_SENTENCE = 1.0
-_CLAUSE_LENGTH = 0.02
 _CLAUSE_MIN_WORDS = 3
-
-
-# Question words, and how they start when run into other words («چندتا»,
-# «چقدره», «کجاست», «کدومش»): a question holding one asks no yes or no.
-_INTERROGATIVES = frozenset(search_key(word) for word in (
-    "چه", "چی", "چند", "کدام", "کدوم", "کجا", "کی", "کیست", "کیستند", "چیست", "چیستند", "چرا", "چطور", "چگونه",
-    "آیا"))
-_INTERROGATIVE_ENDS = tuple(search_key(word) for word in ("چی", "چه", "چقدر", "چند", "کجا"))
-_RELATIVE = search_key("که")
-_INTERROGATIVE_STARTS = tuple(search_key(word) for word in ("چند", "چقدر", "کدام", "کدوم", "کجا", "چگونه", "چطور", "چرا"))
-
-
-def is_yes_no(question: str) -> bool:
-    """Tell whether a Persian question asks yes or no.
-
-    «آیا ... ؟», or a Persian question with no question word at all, asked
-    as a statement («توافقنامه جامع آماده امضا است؟»). Not one that tells
-    what to do («... را نام ببرید؟»), one whose question word is run into
-    another word («باچی», «چندتا»), nor a noun with a relative clause,
-    which asks for a list («انواع پروتئین‌های که در کبد ساخته می شود؟»).
-
-    Args:
-        question: The question.
-    """
-    words = sentence_words(question)
-    if not words:
-        return False
-    if words[0].key == _YES_NO_WORD:
-        return True
-    if not question.rstrip().endswith(("؟", "?")) or question_language(question) != "fa" \
-            or question_shape(question).kind is not None:
-        return False
-    keys = question_keys(question)
-    return not (keys[-1].endswith("ید") or _RELATIVE in keys or any(
-        key in _INTERROGATIVES or key.startswith(_INTERROGATIVE_STARTS) or key.endswith(_INTERROGATIVE_ENDS)
-        for key in keys))
 
 
 def clauses(sentence: str) -> list[Span]:
@@ -1066,47 +1030,6 @@ def _is_short(sentence: str, piece: tuple[int, int]) -> bool:
     return len(sentence[piece[0]:piece[1]].split()) < _CLAUSE_MIN_WORDS
 
 
-def yes_no_clause(question: str, sentences: Sequence[str]) -> tuple[int, Span] | None:
-    """Return the clause that answers a yes/no question, or None.
-
-    The answer to «آیا این توافقنامه آماده امضا است؟» is the clause that says
-    it («این توافقنامه آماده امضا است»), not a word: the clause of the
-    sentences holding most of the question's words, its later words (the
-    predicate, which Persian puts last) counting more. A clause that itself
-    asks («... مبنی بر اینکه آیا توافقنامه ... امضا خواهد شد») restates the
-    question and is passed over.
-
-    Args:
-        question: A yes/no question (:func:`is_yes_no`).
-        sentences: The answer's sentences, best first.
-
-    Returns:
-        (sentence position, clause span in it), or None when no clause
-        holds the question's last content word.
-    """
-    stop = _stop_keys("fa")
-    keys = [word.key for word in sentence_words(question) if word.key != _YES_NO_WORD]
-    weights: dict[str, float] = {}
-    for position, key in enumerate(keys):
-        if key not in stop:
-            weights[key] = max(weights.get(key, 0.0), 1.0 + position / max(len(keys), 1))
-    if not weights:
-        return None
-    predicate = max(weights, key=weights.get)
-    best: tuple[float, int, Span] | None = None
-    for position, sentence in enumerate(sentences):
-        for clause in clauses(sentence):
-            words = sentence_words(sentence[clause.start:clause.end])
-            found = {word.key for word in words}
-            # The predicate, last in a Persian question («... آماده امضا است؟»),
-            # is what is asked: a clause without it does not answer.
-            if _YES_NO_WORD in found or predicate not in found:
-                continue
-            score = (sum(weight for key, weight in weights.items() if key in found)
-                     - _CLAUSE_LENGTH * len(words) - _LATER_SENTENCE * position)
-            if best is None or score > best[0]:
-                best = (score, position, clause)
-    return (best[1], best[2]) if best else None
 
 
 # «... چگونه است؟», «... را چگونه توصیف کرد؟»: the answer is what a clause
@@ -1155,7 +1078,7 @@ def describing_complement(question: str, sentences: Sequence[str]) -> tuple[int,
     """
     if not asks_description(question):
         return None
-    stop = _stop_keys("fa")
+    stop = stop_keys("fa")
     asked = {word.key for word in sentence_words(question)} - stop - _HOW_WORDS - _DESCRIBING_VERBS
     best: tuple[float, int, Span] | None = None
     for position, sentence in enumerate(sentences):

@@ -5,9 +5,10 @@ import pytest
 from qa.evaluation import exact_match, token_f1
 from qa.short_answer import (asked_office_owner, asks_description, asks_who_is, beside_asked_office, best_span, clauses, holds_other_office,
                               office_fits, describing_complement, fits_kind, follows_place_preposition, follows_word,
-                              is_yes_no, office_owners, owner_noun, question_keys, question_shape, reader_question, repeats_question,
-                              sentence_words, split_question_word, trim_to_kind, yes_no_clause)
+                              office_owners, owner_noun, question_keys, question_shape, reader_question, repeats_question,
+                              sentence_words, split_question_word, trim_to_kind)
 from qa.text import search_key
+from qa.yes_no import is_yes_no, yes_no_clause
 
 CASES = [
     # date, the month written with «ماه» apart or together, Persian digits
@@ -330,6 +331,25 @@ def test_no_yes_no_clause(question, sentences):
     assert yes_no_clause(question, sentences) is None
 
 
+ASHGABAT = ("به گزارش ایرنا، پزشکیان و پوتین روز جمعه برای نخستین بار با یکدیگر دیدار کردند، این دیدار در "
+            "حاشیه همایش بینالمللی در عشقآباد پایتخت ترکمنستان انجام شد.")
+
+
+@pytest.mark.parametrize("concepts, sentences, expected", [
+    # an English or Arabic question's concepts stand for its words; the last (the place) must be there
+    ((("پزشکیان",), ("دیدار", "ملاقات"), ("پوتین",), ("عشقآباد",)), [ASHGABAT],
+     "این دیدار در حاشیه همایش بینالمللی در عشقآباد پایتخت ترکمنستان انجام شد"),
+    ((("پزشکیان",), ("دیدار", "ملاقات"), ("پوتین",), ("پکن",)), [ASHGABAT], None),
+    ((), [ASHGABAT], None),
+])
+def test_yes_no_clause_of_a_bridged_question(concepts, sentences, expected):
+    from qa.types import BridgedQuestion
+
+    keys = tuple(tuple(search_key(word) for word in group) for group in concepts)
+    found = yes_no_clause("Did Pezeshkian meet Putin in Ashgabat?", sentences, BridgedQuestion(keys))
+    assert (None if found is None else sentences[found[0]][found[1].start:found[1].end]) == expected
+
+
 @pytest.mark.parametrize("question, expected", [
     ("آیا پزشکیان به مسکو رفت؟", True),
     ("آيا پزشكيان به مسكو رفت؟", True),         # Arabic ي/ك
@@ -346,7 +366,12 @@ def test_no_yes_no_clause(question, sentences):
     ("شش زبان سازمان ملل چیستند؟", False),
     ("پزشکیان کجاست؟", False),
     ("توافقنامه جامع آماده امضا است", False),     # no question mark
-    ("Is the agreement ready?", False),
+    # English: an auxiliary first; Arabic: «هل» first
+    ("Is the agreement ready?", True),
+    ("Did Pezeshkian meet Putin in Ashgabat?", True),
+    ("Where did Pezeshkian meet Putin?", False),
+    ("هل التقى بزشكيان بوتين في عشق آباد؟", True),
+    ("أين التقى بزشكيان بوتين؟", False),
     ("", False),
 ])
 def test_is_yes_no(question, expected):
