@@ -176,3 +176,8 @@ def open_hash_index(data_dir: Path, index_dir: Path):
     build_index(data_dir, index_dir, embedder)
     index = load_index(index_dir)
     return index, Retriever(index, embedder), embedder
+
+
+def found_text(sentences, found):
+    """The text a step found, given its (sentence position, span), or None."""
+    return None if found is None else sentences[found[0]][found[1].start:found[1].end]

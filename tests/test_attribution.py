@@ -1,6 +1,7 @@
 """The outlet a sentence credits, for "which agency reported ...?" (qa/attribution.py)."""
 
 import pytest
+from conftest import found_text
 
 from qa.attribution import asks_outlet, credited_outlet
 
@@ -48,7 +49,7 @@ QUESTION = "کدام خبرگزاری این دیدار را گزارش کرد؟
 ])
 def test_credited_outlet(sentences, expected):
     found = credited_outlet(QUESTION, sentences)
-    assert (None if found is None else sentences[found[0]][found[1].start:found[1].end]) == expected
+    assert found_text(sentences, found) == expected
 
 
 def test_a_question_that_asks_no_outlet_gets_none():

@@ -1,6 +1,7 @@
 """The name after the noun a "which" question asks by (qa/naming.py)."""
 
 import pytest
+from conftest import found_text
 
 from qa.naming import named_after
 from qa.text import search_key
@@ -61,7 +62,7 @@ GROUP = (group("گروه"),)
 ])
 def test_named_after(asked, sentences, expected):
     found = named_after(asked, sentences)
-    assert (sentences[found[0]][found[1].start:found[1].end] if found else None) == expected
+    assert found_text(sentences, found) == expected
 
 
 def test_a_word_the_question_names_is_not_the_name():
@@ -97,4 +98,4 @@ PLACES = {search_key("شهر"): frozenset(group("مسکو دوشنبه عشقآ�
 ])
 def test_named_after_places(asked, sentences, question_words, expected):
     found = named_after(asked, sentences, frozenset(group(question_words)), PLACES)
-    assert (sentences[found[0]][found[1].start:found[1].end] if found else None) == expected
+    assert found_text(sentences, found) == expected

@@ -1,6 +1,7 @@
 """What someone asked another to do (qa/requested.py)."""
 
 import pytest
+from conftest import found_text
 
 from qa.requested import asks_request, requested_clause
 
@@ -46,4 +47,4 @@ def test_asks_request(question, expected):
 ])
 def test_requested_clause(question, sentences, expected):
     found = requested_clause(question, sentences)
-    assert (None if found is None else sentences[found[0]][found[1].start:found[1].end]) == expected
+    assert found_text(sentences, found) == expected

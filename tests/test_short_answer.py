@@ -1,6 +1,7 @@
 """The short-answer extractor, table-driven: (question, sentence, expected span)."""
 
 import pytest
+from conftest import found_text
 
 from qa.evaluation import exact_match, token_f1
 from qa.short_answer import (asked_office_owner, asks_description, asks_who_is, beside_asked_office, best_span, clauses, holds_other_office,
@@ -347,7 +348,7 @@ def test_yes_no_clause_of_a_bridged_question(concepts, sentences, expected):
 
     keys = tuple(tuple(search_key(word) for word in group) for group in concepts)
     found = yes_no_clause("Did Pezeshkian meet Putin in Ashgabat?", sentences, BridgedQuestion(keys))
-    assert (None if found is None else sentences[found[0]][found[1].start:found[1].end]) == expected
+    assert found_text(sentences, found) == expected
 
 
 @pytest.mark.parametrize("question, expected", [
