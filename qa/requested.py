@@ -22,11 +22,13 @@ _PERSIAN_ASK = frozenset(search_key(word) for word in ("خواست", "خواست
 _ARABIC_ASK = frozenset(search_key(word) for word in ("طلب", "طلبت", "دعا", "دعت"))
 _WHAT = frozenset(search_key(word) for word in ("what", "چه", "چی", "ماذا", "ما"))
 # «خواست که ... کند» up to the clause's end: «و» and a verb of saying
-# («... تقدیم کند و خاطرنشان کرد: ...») or punctuation.
+# («... تقدیم کند و خاطرنشان کرد: ...») or punctuation. Both patterns read at
+# most 300 characters on, so that a sentence of many «خواستار» and no verb is
+# read in linear time.
 _ASKED_THAT = re.compile(
-    r"خواست(?:ند)?\s+(?:که|تا)\s+(.+?)(?=\s+و\s+(?:خاطرنشان|افزود|گفت|تصریح|اظهار|تاکید|تأکید)|[.،,:؛!?؟]|$)")
+    r"خواست(?:ند)?\s+(?:که|تا)\s+(.{1,300}?)(?=\s+و\s+(?:خاطرنشان|افزود|گفت|تصریح|اظهار|تاکید|تأکید)|[.،,:؛!?؟]|$)")
 # «خواستار فعالسازی آنها هستیم»: what is called for, before the verb.
-_CALLED_FOR = re.compile(r"خواستار\s+(.+?)\s+(?:شد|شدند|شده|است|هستیم|هستند|بود|بودند|گردید)(?=[\s.،,:؛!?؟]|$)")
+_CALLED_FOR = re.compile(r"خواستار\s+(.{1,300}?)\s+(?:شد|شدند|شده|است|هستیم|هستند|بود|بودند|گردید)(?=[\s.،,:؛!?؟]|$)")
 _OBJECT_MARKER = re.compile(r"\s+را(?=\s|$)")
 _LONGEST_REQUEST = 20
 
