@@ -333,7 +333,8 @@ class Bridge:
         for index, persian in longest_entries(keys, entry):
             written = self._written(persian, keys[index], absent_words) if persian else unlisted(index)
             placed.append((index, written))
-            if persian and written and all(search_key(word) in known_stopwords for word in persian):
+            # (The glossary's Persian words are search keys already.)
+            if persian and written and all(word in known_stopwords for word in persian):
                 modifiers.append(written)
         return placed, tuple(absent_words), tuple(modifiers)
 

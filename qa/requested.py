@@ -41,8 +41,10 @@ def asks_request(question: str) -> bool:
     Args:
         question: The question.
     """
-    keys = question_keys(question)
-    language = question_language(question)
+    return _asks_request(question_keys(question), question_language(question))
+
+
+def _asks_request(keys: Sequence[str], language: str) -> bool:
     asking = _ENGLISH_ASK if language == "en" else _ARABIC_ASK if language == "ar" else _PERSIAN_ASK
     return bool(_WHAT & set(keys)) and bool(asking & set(keys))
 
@@ -64,10 +66,11 @@ def requested_clause(question: str, sentences: Sequence[str]) -> tuple[int, Span
         (sentence position, span in it), or None when the question asks
         for no request or no sentence writes one.
     """
-    if not asks_request(question):
-        return None
     keys = question_keys(question)
-    names_action = _names_action(keys, question_language(question))
+    language = question_language(question)
+    if not _asks_request(keys, language):
+        return None
+    names_action = _names_action(keys, language)
     for position, sentence in enumerate(sentences):
         found = _ASKED_THAT.search(sentence) or _CALLED_FOR.search(sentence)
         if not found or len(found.group(1).split()) > _LONGEST_REQUEST:

@@ -988,9 +988,10 @@ def best_span(question: str, sentences: Sequence[str], weights: ShortAnswerWeigh
 
 # A clause is cut at punctuation and at «که».
 _CLAUSE_BREAK = re.compile(r"[،,:؛;]|\s+که\s+")
-# Per sentence after the first: the first is the best evidence, and a later
-# one must hold clearly more of the question to win.
-_LATER_SENTENCE = 1.0
+# Per sentence after the first, for a clause read as the answer
+# (describing_complement, qa.yes_no.yes_no_clause): the first is the best
+# evidence, and a later one must hold clearly more of the question to win.
+LATER_SENTENCE = 1.0
 _CLAUSE_MIN_WORDS = 3
 
 
@@ -1099,7 +1100,7 @@ def describing_complement(question: str, sentences: Sequence[str]) -> tuple[int,
                 complement = complement[1:]
             if not complement or len(complement) > _COMPLEMENT_WORDS or _is_auxiliary(complement, stop):
                 continue
-            score = len(shared) - _LATER_SENTENCE * position
+            score = len(shared) - LATER_SENTENCE * position
             if best is None or score > best[0]:
                 span = Span(clause.start + complement[0].start, clause.start + complement[-1].end)
                 best = (score, position, span)

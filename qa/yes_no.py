@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .short_answer import clauses, question_keys, question_shape, sentence_words, stop_keys
+from .short_answer import LATER_SENTENCE, clauses, question_keys, question_shape, sentence_words, stop_keys
 from .text import question_language, search_key, search_tokens
 from .types import BridgedQuestion, Span
 
@@ -21,9 +21,6 @@ _YES_NO_WORD = search_key("آیا")
 _ENGLISH_AUXILIARIES = frozenset({"did", "does", "do", "is", "are", "was", "were", "has", "have", "had", "will",
                                   "can", "could", "would", "should"})
 _ARABIC_YES_NO_WORD = search_key("هل")
-# Per sentence after the first: the first is the best evidence, and a later
-# one must hold clearly more of the question to win.
-_LATER_SENTENCE = 1.0
 _CLAUSE_LENGTH = 0.02
 
 # Question words, and how they start when run into other words («چندتا»,
@@ -60,8 +57,7 @@ def is_yes_no(question: str) -> bool:
         return words[0].key in _ENGLISH_AUXILIARIES
     if language == "ar":
         return words[0].key == _ARABIC_YES_NO_WORD
-    if not question.rstrip().endswith(("؟", "?")) or language != "fa" \
-            or question_shape(question).kind is not None:
+    if not question.rstrip().endswith(("؟", "?")) or question_shape(question).kind is not None:
         return False
     keys = question_keys(question)
     return not (keys[-1].endswith("ید") or _RELATIVE in keys or any(
@@ -118,7 +114,7 @@ def yes_no_clause(question: str, sentences: Sequence[str],
             if _YES_NO_WORD in found or not predicate & found:
                 continue
             score = (sum(weight for group, weight in weights.items() if group & found)
-                     - _CLAUSE_LENGTH * len(words) - _LATER_SENTENCE * position)
+                     - _CLAUSE_LENGTH * len(words) - LATER_SENTENCE * position)
             if best is None or score > best[0]:
                 best = (score, position, clause)
     return (best[1], best[2]) if best else None
